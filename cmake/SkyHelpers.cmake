@@ -1,0 +1,61 @@
+# Project-wide compile flags and the one test helper (STYLE.md section 10).
+
+add_library(sky_warnings INTERFACE)
+target_compile_options(sky_warnings INTERFACE -Wall -Wextra -Wpedantic)
+if(SKY_WERROR)
+  target_compile_options(sky_warnings INTERFACE -Werror)
+endif()
+if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  target_compile_options(sky_warnings INTERFACE -Wthread-safety)
+endif()
+if(SKY_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# sky_add_library(NAME [ALIAS a] SRCS ... PUBLIC libs... PRIVATE libs...)
+# A static library with the public include tree <dir>/include and the repo root for internals.
+function(sky_add_library name)
+  cmake_parse_arguments(A "" "ALIAS" "SRCS;PUBLIC;PRIVATE" ${ARGN})
+  add_library(${name} STATIC ${A_SRCS})
+  target_include_directories(${name}
+    PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:include>
+    PRIVATE ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PUBLIC ${A_PUBLIC} PRIVATE ${A_PRIVATE} $<BUILD_INTERFACE:sky_warnings>)
+  set_target_properties(${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+  if(A_ALIAS)
+    add_library(${A_ALIAS} ALIAS ${name})
+  endif()
+endfunction()
+
+# sky_add_test(NAME src... LINK libs... LABELS labels...)
+function(sky_add_test name)
+  if(NOT SKY_BUILD_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(T "" "" "LINK;LABELS" ${ARGN})
+  add_executable(${name} ${T_UNPARSED_ARGUMENTS})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PRIVATE ${T_LINK} sky_warnings GTest::gtest_main GTest::gmock)
+  target_compile_definitions(${name} PRIVATE
+    SKY_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    SKY_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared")
+  if(NOT T_LABELS)
+    set(T_LABELS unit)
+  endif()
+  gtest_discover_tests(${name} PROPERTIES LABELS "${T_LABELS}" DISCOVERY_TIMEOUT 60)
+endfunction()
+
+# sky_add_bench(NAME src... LINK libs...): a Google Benchmark binary (not run by ctest).
+function(sky_add_bench name)
+  if(NOT SKY_BUILD_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(B "" "" "LINK" ${ARGN})
+  add_executable(${name} ${B_UNPARSED_ARGUMENTS})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PRIVATE ${B_LINK} sky_warnings benchmark::benchmark)
+  target_compile_definitions(${name} PRIVATE
+    SKY_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    SKY_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared")
+endfunction()
