@@ -41,6 +41,9 @@ struct IngestBatch {
   std::string source;  // file path
   CatalogFormat format = CatalogFormat::kSkyPilotVms;
   int64_t rows_read = 0;
+  // Rows left out on purpose, neither offers nor errors: no price, a non-Linux spot event,
+  // an unknown GPU, a GCP accelerator with no host VM in its zone, a repeated offer.
+  int64_t rows_skipped = 0;
   std::vector<Offer> offers;
   std::vector<PricePoint> price_points;  // besides each offer's own current price
   std::vector<RejectedRow> rejected;
@@ -74,5 +77,16 @@ Result<CatalogFormat> DetectFormat(const std::string& path);
 // Reads one file. Returns NotFound when it cannot be opened, InvalidArgument for an empty or
 // malformed file or (without skip_bad_rows) any bad row, with "file:line: field: reason".
 Result<IngestBatch> ParseCatalogFile(const IngestSource& source, const ParseOptions& options = {});
+
+// Reads several files (in order) and then fills the instance attributes of offers that lack
+// them (the AWS spot TSV has none) from the offers of the other files, as
+// FillInstanceAttributes does. Fails on the first file that fails.
+Result<std::vector<IngestBatch>> ParseCatalogFiles(const std::vector<IngestSource>& sources,
+                                                   const ParseOptions& options = {});
+
+// For every offer in `batch` without attributes (no accelerator and no vCPUs), copies
+// accelerator, accelerator_count, accelerator_memory_gb, vcpus and memory_gb from a `known`
+// offer of the same provider and instance type. Offer ids do not change.
+void FillInstanceAttributes(IngestBatch& batch, const std::vector<Offer>& known);
 
 }  // namespace sky::catalog

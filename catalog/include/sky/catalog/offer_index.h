@@ -1,6 +1,6 @@
 #pragma once
 // In-memory index over offers for fast queries (no table scan per query): offers are bucketed
-// by accelerator name and count, each bucket pre-sorted by price. Immutable after
+// by lower-cased accelerator name, each bucket pre-sorted by price (ties by id). Immutable after
 // construction; safe to query from many threads at once.
 
 #include <map>
@@ -68,9 +68,17 @@ class OfferIndex {
   const std::vector<Offer>& offers() const { return offers_; }
 
  private:
+  // The bucket a query walks (every offer when it names no accelerator); nullptr: none.
+  const std::vector<size_t>* Candidates(const OfferQuery& query) const;
+  // Indices of matching offers in answer order, grouped as asked; stops once `want` are found
+  // when the bucket order is already the answer order.
+  std::vector<size_t> Select(const OfferQuery& query, size_t want) const;
+
   std::vector<Offer> offers_;
-  // lower-cased accelerator name ("" for CPU) -> offer indices sorted by price per hour.
+  // lower-cased accelerator name ("" for CPU) -> offer indices sorted by price per hour, id.
   std::unordered_map<std::string, std::vector<size_t>> by_accelerator_;
+  // Every offer index, sorted the same way.
+  std::vector<size_t> by_price_;
   std::unordered_map<OfferId, size_t> by_id_;
 };
 

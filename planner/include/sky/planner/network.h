@@ -3,6 +3,7 @@
 // `network`). Immutable after load; safe to share between threads.
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -27,15 +28,33 @@ class NetworkModel {
   LinkCost Link(const RegionId& src, const RegionId& dst,
                 const NetworkOverrides& overrides = {}) const;
 
-  // Number of measured (src, dst) region pairs loaded.
+  // Number of measured (src, dst) region pairs loaded (with a price, a throughput or both).
   size_t measured_pairs() const { return measured_.size(); }
 
-  // Adds or replaces one measured pair (tables, tests).
+  // Adds or replaces one measured pair (tables, tests). Zones count as their region.
   void SetMeasured(const RegionId& src, const RegionId& dst, LinkCost link);
+  // Sets only the measured price or only the measured throughput of a pair; the other value
+  // keeps falling back to the class default.
+  void SetMeasuredPrice(const RegionId& src, const RegionId& dst, double usd_per_gb);
+  void SetMeasuredThroughput(const RegionId& src, const RegionId& dst, double gbps);
+  // Sets the first internet-egress tier of a provider (the cross-provider default price).
+  void SetInternetEgress(const std::string& provider, double usd_per_gb);
+
+  // The cross-provider default price from `provider`: the loaded egress table, else
+  // InternetEgressUsdPerGb(provider).
+  double EgressUsdPerGb(const std::string& provider) const;
 
  private:
-  std::map<std::pair<RegionId, RegionId>, LinkCost> measured_;
+  struct Measured {
+    std::optional<double> usd_per_gb;
+    std::optional<double> gbps;
+  };
+  std::map<std::pair<RegionId, RegionId>, Measured> measured_;
+  std::map<std::string, double> internet_egress_;  // lower-case provider -> $/GB
 };
+
+// "provider:region" of a "provider:region" or "provider:region:zone" id (lower-cased).
+RegionId RegionOf(const RegionId& location);
 
 // The source provider's first internet-egress tier in $/GB (AWS 0.09, GCP 0.12, Azure 0.0875,
 // Lambda and RunPod 0, others 0.09).

@@ -4,10 +4,12 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sky/planner/spec.h"
 #include "sky/types/offer.h"
+#include "sky/types/result.h"
 
 namespace sky::planner {
 
@@ -77,5 +79,11 @@ std::string_view PlanStatusName(PlanStatus status);
 std::string PlanToJson(const Plan& plan);
 // A list of plans (the cost-deadline frontier) as a JSON array.
 std::string PlansToJson(const std::vector<Plan>& plans);
+
+// Parses the JSON of PlanToJson back into a plan (the broker persists plans this way).
+// Returns InvalidArgument naming the field when the text is not such a plan. Never throws.
+Result<Plan> PlanFromJson(std::string_view json_text);
+// Parses "optimal", "feasible" or "infeasible"; nullopt otherwise.
+std::optional<PlanStatus> ParsePlanStatus(std::string_view text);
 
 }  // namespace sky::planner

@@ -98,14 +98,21 @@ struct SpecIssue {
 };
 
 // Parses and validates a spec. `known_accelerators` is the vocabulary that names must come
-// from (catalog + bundled list); an unknown name is an issue with the nearest names suggested.
+// from (catalog + bundled list), matched case-insensitively; an unknown name is an issue with
+// the nearest names suggested. When `known_accelerators` is empty, names are not checked.
 // Returns InvalidArgument listing every issue ("path: message" per line) when the JSON is
 // malformed or the spec is invalid; when `issues` is not null it receives them one by one.
+// Never throws.
 Result<PipelineSpec> ParsePipelineSpec(std::string_view json_text,
                                        const std::vector<std::string>& known_accelerators,
                                        std::vector<SpecIssue>* issues = nullptr);
 
 // Serialises a spec back to JSON text (round-trips through ParsePipelineSpec).
 std::string PipelineSpecToJson(const PipelineSpec& spec);
+
+// Reads the `AcceleratorName` column of a SkyPilot `accelerators.csv` (`data/accelerators.csv`).
+// Returns NotFound when the file cannot be opened, InvalidArgument (file:line) when it has no
+// such column or a row lacks a name.
+Result<std::vector<std::string>> LoadAcceleratorNames(const std::string& csv_path);
 
 }  // namespace sky::planner

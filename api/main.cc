@@ -1,0 +1,52 @@
+// skybroker: the server and the command line. Wiring only (STYLE.md section 8).
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "api/cli_commands.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage: skybroker COMMAND [FLAGS]\n"
+    "\n"
+    "commands:\n"
+    "  serve          serve the REST API and the dashboard (--host, --port)\n"
+    "  offers         query compute offers (--gpu H100:8 --market spot --limit 10)\n"
+    "  accelerators   list accelerators with their cheapest prices\n"
+    "  ingest         load catalog files into the database\n"
+    "  plan           plan a pipeline spec (--frontier for the cost-deadline curve)\n"
+    "\n"
+    "common flags: --db PATH (default $SKYBROKER_DB or ~/.local/share/skybroker/skybroker.db)\n"
+    "              --catalog PATH... (query files directly, in memory)\n"
+    "              --data-dir DIR (bundled data; default $SKYBROKER_DATA_DIR)\n"
+    "'skybroker COMMAND --help' shows a command's flags.\n"
+    "exit codes: 0 ok, 2 bad input, 3 infeasible plan, 1 anything else\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using Command = int (*)(const sky::api::Words&, std::ostream&, std::ostream&);
+  const std::map<std::string, Command> commands = {
+      {"serve", sky::api::RunServe},   {"offers", sky::api::RunOffers},
+      {"ingest", sky::api::RunIngest}, {"accelerators", sky::api::RunAccelerators},
+      {"plan", sky::api::RunPlan},
+  };
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  const std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    std::cout << kUsage;
+    return 0;
+  }
+  auto it = commands.find(name);
+  if (it == commands.end()) {
+    std::cerr << "error: unknown command '" << name << "'\n" << kUsage;
+    return 2;
+  }
+  std::ios::sync_with_stdio(false);
+  return it->second(sky::api::Words(argv + 2, argv + argc), std::cout, std::cerr);
+}

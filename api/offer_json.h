@@ -1,0 +1,17 @@
+#pragma once
+// JSON of catalog values (DESIGN.md "Offer"). nlohmann::json stays inside api/.
+
+#include <nlohmann/json.hpp>
+
+#include "sky/catalog/offer_index.h"
+#include "sky/catalog/offer_store.h"
+#include "sky/types/offer.h"
+
+namespace sky::api {
+
+nlohmann::json OfferToJson(const Offer& offer);
+nlohmann::json AcceleratorToJson(const catalog::AcceleratorSummary& summary);
+nlohmann::json IngestSummaryToJson(const catalog::IngestSummary& summary);
+nlohmann::json PricePointToJson(const catalog::PricePoint& point);
+
+}  // namespace sky::api

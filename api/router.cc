@@ -1,0 +1,116 @@
+#include "api/router.h"
+
+#include <exception>
+#include <sstream>
+
+#include "api/status_http.h"
+
+namespace sky::api {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Splits a raw (still percent-encoded) path on '/', then decodes each segment, so that an
+// offer id with '/' in it travels as one %2F-encoded segment.
+std::vector<std::string> Split(const std::string& path) {
+  std::vector<std::string> parts;
+  std::stringstream in(path);
+  std::string part;
+  while (std::getline(in, part, '/')) {
+    if (!part.empty()) parts.push_back(PercentDecode(part));
+  }
+  return parts;
+}
+
+bool Match(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
+           std::vector<std::string>& params) {
+  params.clear();
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == "*") {
+      std::string rest;
+      for (size_t j = i; j < path.size(); ++j) rest += (j > i ? "/" : "") + path[j];
+      params.push_back(rest);
+      return true;
+    }
+    if (i >= path.size()) return false;
+    if (pattern[i].size() > 1 && pattern[i].front() == '{') {
+      params.push_back(path[i]);
+    } else if (pattern[i] != path[i]) {
+      return false;
+    }
+  }
+  return pattern.size() == path.size();
+}
+
+HttpResponse ErrorReply(const Status& status) {
+  HttpResponse r;
+  r.status = HttpStatusFor(status);
+  r.body = ErrorBody(status).dump();
+  return r;
+}
+
+}  // namespace
+
+std::string PercentDecode(const std::string& text, bool plus_as_space) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
+        HexValue(text[i + 2]) >= 0) {
+      out += static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2]));
+      i += 2;
+    } else {
+      out += plus_as_space && text[i] == '+' ? ' ' : text[i];
+    }
+  }
+  return out;
+}
+
+HttpResponse JsonReply(const Result<nlohmann::json>& result, int ok_status) {
+  if (!result.ok()) return ErrorReply(result.status());
+  HttpResponse r;
+  r.status = ok_status;
+  r.body = result->dump();
+  return r;
+}
+
+void Router::Add(const std::string& method, const std::string& pattern, Handler handler) {
+  routes_.push_back({method, Split(pattern), std::move(handler)});
+}
+
+HttpResponse Router::Dispatch(const HttpRequest& request) const {
+  const std::vector<std::string> path = Split(request.path);
+  std::vector<std::string> params;
+  std::string allowed;
+  for (const auto& route : routes_) {
+    if (!Match(route.segments, path, params)) continue;
+    if (route.method != request.method) {
+      allowed += (allowed.empty() ? "" : ", ") + route.method;
+      continue;
+    }
+    try {
+      return route.handler(request, params);
+    } catch (const std::exception& e) {
+      return ErrorReply(Status::Internal(e.what()));
+    } catch (...) {
+      return ErrorReply(Status::Internal("unknown exception"));
+    }
+  }
+  if (allowed.empty()) return ErrorReply(Status::NotFound("no route for " + request.path));
+  HttpResponse r;
+  r.status = 405;
+  r.headers["Allow"] = allowed;
+  r.body = nlohmann::json{{"error",
+                           {{"code", "method_not_allowed"},
+                            {"message", request.method + " is not allowed on " + request.path},
+                            {"details", nlohmann::json::array()}}}}
+               .dump();
+  return r;
+}
+
+}  // namespace sky::api

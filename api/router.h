@@ -1,0 +1,59 @@
+#pragma once
+// Routing of REST requests to handlers, independent of the HTTP library (cpprestsdk stays in
+// http_server.cc). Build the table once, then Dispatch from many threads: read-only.
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sky/types/result.h"
+
+namespace sky::api {
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // raw (percent-encoded), without the query string
+  std::map<std::string, std::string> query;  // decoded
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::map<std::string, std::string> headers;
+};
+
+// `params` holds the `{name}` segments of the route pattern, in order.
+using Handler =
+    std::function<HttpResponse(const HttpRequest& request, const std::vector<std::string>& params)>;
+
+// Decodes %XX escapes; '+' becomes a space only when `plus_as_space` (query strings).
+std::string PercentDecode(const std::string& text, bool plus_as_space = false);
+
+// A JSON response from a Result: 200 with the value, or the error body and status.
+HttpResponse JsonReply(const Result<nlohmann::json>& result, int ok_status = 200);
+
+class Router {
+ public:
+  // `pattern` is a path whose segments may be `{name}` (one segment) or end in `*` (the rest).
+  void Add(const std::string& method, const std::string& pattern, Handler handler);
+
+  // 404 for an unknown path, 405 (with Allow) for a known path with another method. Any
+  // exception from a handler becomes a 500 with a JSON error body, never a crash.
+  HttpResponse Dispatch(const HttpRequest& request) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;
+    Handler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+}  // namespace sky::api

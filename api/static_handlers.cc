@@ -1,0 +1,52 @@
+// The dashboard's static files. Paths are confined to `web_dir` (no "..").
+#include <fstream>
+#include <sstream>
+
+#include "api/handlers.h"
+
+namespace sky::api {
+namespace {
+
+std::string ContentType(const std::string& path) {
+  auto ends = [&](const char* ext) {
+    const std::string e(ext);
+    return path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0;
+  };
+  if (ends(".html")) return "text/html; charset=utf-8";
+  if (ends(".js")) return "text/javascript; charset=utf-8";
+  if (ends(".css")) return "text/css; charset=utf-8";
+  if (ends(".json")) return "application/json";
+  if (ends(".svg")) return "image/svg+xml";
+  if (ends(".png")) return "image/png";
+  return "application/octet-stream";
+}
+
+HttpResponse ServeFile(const std::string& web_dir, std::string rel) {
+  if (rel.empty()) rel = "index.html";
+  if (rel.find("..") != std::string::npos) return JsonReply(Status::NotFound("no file " + rel));
+  std::ifstream in(web_dir + "/" + rel, std::ios::binary);
+  if (!in) return JsonReply(Status::NotFound("no file " + rel));
+  std::stringstream buf;
+  buf << in.rdbuf();
+  HttpResponse r;
+  r.content_type = ContentType(rel);
+  r.body = buf.str();
+  r.headers["Cache-Control"] = "no-cache";
+  return r;
+}
+
+}  // namespace
+
+void AddStaticRoutes(Router& router, const std::string& web_dir, const std::string& examples_dir) {
+  router.Add("GET", "/", [web_dir](const HttpRequest&, const auto&) {
+    return ServeFile(web_dir, "index.html");
+  });
+  router.Add("GET", "/web/*", [web_dir](const HttpRequest&, const auto& params) {
+    return ServeFile(web_dir, params[0]);
+  });
+  router.Add("GET", "/examples/*", [examples_dir](const HttpRequest&, const auto& params) {
+    return ServeFile(examples_dir, params[0]);
+  });
+}
+
+}  // namespace sky::api

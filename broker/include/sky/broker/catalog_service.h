@@ -1,0 +1,52 @@
+#pragma once
+// CatalogService: the broker's live view of the offer catalog. It owns the durable store and
+// an immutable in-memory index that is rebuilt after each ingest and swapped in atomically.
+// Thread-safe: queries run concurrently with each other and with an ingest.
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "sky/catalog/ingest.h"
+#include "sky/catalog/offer_index.h"
+#include "sky/catalog/offer_store.h"
+#include "sky/types/result.h"
+
+namespace sky::broker {
+
+class CatalogService {
+ public:
+  // Opens the store at `db_path` (":memory:" for none on disk) and indexes what it holds.
+  // Errors: those of OfferStore::Open and LoadOffers.
+  static Result<std::unique_ptr<CatalogService>> Open(const std::string& db_path);
+
+  // Reads `paths` (files, directories, provider=PATH) and applies them in one transaction.
+  // Errors: NotFound / InvalidArgument from the readers (nothing is applied), store errors.
+  Result<catalog::IngestSummary> Ingest(const std::vector<std::string>& paths,
+                                        const catalog::ParseOptions& options);
+
+  // The current index. Shared ownership: a query keeps the snapshot it started with alive
+  // while an ingest swaps in a new one.
+  std::shared_ptr<const catalog::OfferIndex> Snapshot() const;
+
+  // Price history of one offer; NotFound for an unknown id.
+  Result<std::vector<catalog::PricePoint>> History(const OfferId& id, const std::string& from,
+                                                   const std::string& to) const;
+
+  // Accelerator names of the catalog, then those of `bundled_names` not already present.
+  std::vector<std::string> AcceleratorVocabulary(
+      const std::vector<std::string>& bundled_names) const;
+
+ private:
+  explicit CatalogService(std::unique_ptr<catalog::OfferStore> store);
+  Status Reindex();
+
+  std::unique_ptr<catalog::OfferStore> store_;  // internally synchronised
+  std::mutex ingest_mu_;                        // one ingest at a time
+  mutable std::mutex mu_;
+  std::shared_ptr<const catalog::OfferIndex> index_;  // guarded by mu_
+};
+
+}  // namespace sky::broker

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and serves skybroker on http://127.0.0.1:8080 with the
+# embedded default: a SQLite file, the bundled real catalog (data/catalog) and the sim provider.
+# Extra arguments go to `skybroker serve` (e.g. ./run.sh --port 9090).
+set -euo pipefail
+cd "$(dirname "$0")"
+source cmake/install_deps.sh
+install_deps run
+build_skybroker build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+exec build/api/skybroker serve --host 127.0.0.1 --port 8080 "$@"
