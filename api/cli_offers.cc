@@ -93,6 +93,7 @@ int RunOffers(const Words& words, std::ostream& out, std::ostream& err) {
     return 0;
   }
   PrintOffers(offers, out);
+  out << std::flush;
   err << offers.size() << " of " << index->Count(*query) << " matching offers\n";
   return 0;
 }

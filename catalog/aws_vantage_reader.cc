@@ -81,13 +81,23 @@ struct FieldError {
   std::string reason;
 };
 
+// What each layout calls the fields Describe() checks.
+struct FieldNames {
+  std::string_view name, gpu_count, vcpus;
+};
+constexpr FieldNames kJsonFields = {"name", "gpuCount", "vcpu"};
+constexpr FieldNames kCsvFields = {"InstanceType", "GpuCount", "vCPUs"};
+
 // Fills the attributes of `base` from `in`. Returns an error for bad data; sets `skip` for
 // instances that give no offer (unknown GPU, fractional GPUs).
-std::optional<FieldError> Describe(const Instance& in, Offer& base, bool& skip) {
+std::optional<FieldError> Describe(const Instance& in, const FieldNames& names, Offer& base,
+                                   bool& skip) {
   skip = false;
-  if (TrimAscii(in.name).empty()) return FieldError{"name", "empty"};
-  if (!in.gpu_count || *in.gpu_count < 0) return FieldError{"gpuCount", "not a count"};
-  if (!in.vcpus || *in.vcpus < 0) return FieldError{"vcpu", "not a number"};
+  if (TrimAscii(in.name).empty()) return FieldError{std::string(names.name), "empty"};
+  if (!in.gpu_count || *in.gpu_count < 0) {
+    return FieldError{std::string(names.gpu_count), "not a count"};
+  }
+  if (!in.vcpus || *in.vcpus < 0) return FieldError{std::string(names.vcpus), "not a number"};
   const std::string gpu = CanonicalAwsGpuName(in.gpu, 0);
   if (gpu.empty() || *in.gpu_count != std::floor(*in.gpu_count) || *in.gpu_count < 1) {
     skip = true;  // "Unknown GPU", or a slice of one GPU (g6f: 1/8 of an L40)
@@ -167,7 +177,7 @@ Status ReadJsonEntry(const ReadContext& ctx, const nlohmann::json& e, size_t i, 
   batch.rows_read += priced ? static_cast<int64_t>(pricing->size()) : 1;
   Offer base = NewOffer(ctx);
   bool skip = false;
-  if (auto err = Describe(in, base, skip)) {
+  if (auto err = Describe(in, kJsonFields, base, skip)) {
     return RejectRow(ctx, 0, where + "." + err->field, err->reason, batch);
   }
   if (skip || !priced) {
@@ -275,12 +285,7 @@ class VantageCsv {
                       ParseNumber(Get(f, kVcpus))};
     Offer base = NewOffer(ctx_);
     bool skip = false;
-    if (auto err = Describe(in, base, skip)) {
-      err->field = err->field == "gpuCount" ? "GpuCount"
-                   : err->field == "vcpu"   ? "vCPUs"
-                                            : "InstanceType";
-      return err;
-    }
+    if (auto err = Describe(in, kCsvFields, base, skip)) return err;
     std::optional<double> od, rsv;
     if (auto err = CsvPrice(Get(f, kOnDemand), kOnDemand, od)) return err;
     if (auto err = CsvPrice(Get(f, kReserved), kReserved, rsv)) return err;

@@ -68,8 +68,11 @@ bool CsvReader::ReadQuoted() {
       spans_.push_back(Span{true, scratch_begin, scratch_.size() - scratch_begin});
     }
     pos_ = quote + 1;
-    break;
+    return AtFieldEnd();
   }
+}
+
+bool CsvReader::AtFieldEnd() {
   if (pos_ < data_.size() && data_[pos_] == '\r' && pos_ + 1 < data_.size() &&
       data_[pos_ + 1] == '\n') {
     ++pos_;

@@ -42,6 +42,8 @@ class CsvReader {
   // Each reads one field at pos_ into spans_; false on error (error_ set).
   bool ReadQuoted();
   void ReadPlain();
+  // After a closing quote: true at a delimiter, line end or the end (a CR of CRLF skipped).
+  bool AtFieldEnd();
   void SkipRestOfLine();
 
   std::string_view data_;

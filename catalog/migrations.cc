@@ -14,7 +14,7 @@ struct Migration {
 constexpr Migration kMigrations[] = {
     {1, R"sql(
 CREATE TABLE offers (
-  id TEXT PRIMARY KEY NOT NULL,
+  id TEXT NOT NULL PRIMARY KEY,
   provider TEXT NOT NULL,
   region TEXT NOT NULL,
   zone TEXT NOT NULL,
@@ -30,22 +30,23 @@ CREATE TABLE offers (
   available INTEGER,
   observed_at TEXT NOT NULL,
   source TEXT NOT NULL
-);
-CREATE INDEX offers_by_accelerator ON offers(accelerator, accelerator_count);
+) WITHOUT ROWID;
+-- The key doubles as the index of PriceHistory's range reads (offer_id = ? AND observed_at
+-- BETWEEN ...), and WITHOUT ROWID keeps each table one B-tree: half the writes per ingest.
 CREATE TABLE price_history (
   offer_id TEXT NOT NULL REFERENCES offers(id) ON DELETE CASCADE,
   observed_at TEXT NOT NULL,
   price_per_hour REAL NOT NULL,
   source TEXT NOT NULL,
-  UNIQUE (offer_id, observed_at, price_per_hour)
-);
+  PRIMARY KEY (offer_id, observed_at, price_per_hour)
+) WITHOUT ROWID;
 )sql"},
 };
 
 Result<int> CurrentVersion(SqliteDb& db) {
-  SKY_RETURN_IF_ERROR(db.Exec(
-      "CREATE TABLE IF NOT EXISTS schema_migrations ("
-      "version INTEGER PRIMARY KEY NOT NULL, applied_at TEXT NOT NULL)"));
+  SKY_RETURN_IF_ERROR(
+      db.Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+              "version INTEGER PRIMARY KEY NOT NULL, applied_at TEXT NOT NULL)"));
   SKY_ASSIGN_OR_RETURN(SqliteStatement stmt,
                        db.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
   SKY_ASSIGN_OR_RETURN(const bool row, stmt.Step());
@@ -76,10 +77,10 @@ int LatestSchemaVersion() { return std::end(kMigrations)[-1].version; }
 Status MigrateCatalogSchema(SqliteDb& db) {
   SKY_ASSIGN_OR_RETURN(const int current, CurrentVersion(db));
   if (current > LatestSchemaVersion()) {
-    return Status::FailedPrecondition(
-        "catalog database has schema version " + std::to_string(current) +
-        ", newer than this build's " + std::to_string(LatestSchemaVersion()) +
-        "; use a newer skybroker");
+    return Status::FailedPrecondition("catalog database has schema version " +
+                                      std::to_string(current) + ", newer than this build's " +
+                                      std::to_string(LatestSchemaVersion()) +
+                                      "; use a newer skybroker");
   }
   for (const Migration& migration : kMigrations) {
     if (migration.version > current) SKY_RETURN_IF_ERROR(Apply(db, migration));

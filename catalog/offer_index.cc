@@ -53,9 +53,8 @@ bool Matches(const Filter& f, const Offer& o) {
       o.price_per_accelerator_hour() > *q.max_price_per_accelerator_hour) {
     return false;
   }
-  if (!f.providers.empty() &&
-      std::find(f.providers.begin(), f.providers.end(), AsciiLower(o.provider)) ==
-          f.providers.end()) {
+  if (!f.providers.empty() && std::find(f.providers.begin(), f.providers.end(),
+                                        AsciiLower(o.provider)) == f.providers.end()) {
     return false;
   }
   return MatchesRegion(f, o);
@@ -76,10 +75,14 @@ bool Before(SortKey key, const Offer& a, const Offer& b) {
 
 std::string GroupKey(GroupBy group_by, const Offer& o) {
   switch (group_by) {
-    case GroupBy::kProvider: return o.provider;
-    case GroupBy::kRegion: return o.region_id();
-    case GroupBy::kAccelerator: return AsciiLower(o.accelerator);
-    case GroupBy::kNone: break;
+    case GroupBy::kProvider:
+      return o.provider;
+    case GroupBy::kRegion:
+      return o.region_id();
+    case GroupBy::kAccelerator:
+      return AsciiLower(o.accelerator);
+    case GroupBy::kNone:
+      break;
   }
   return o.id;
 }
@@ -144,8 +147,8 @@ std::vector<size_t> OfferIndex::Select(const OfferQuery& query, size_t want) con
 
 std::vector<const Offer*> OfferIndex::Query(const OfferQuery& query) const {
   size_t want = kNoLimit;
-  if (query.limit > 0) want = query.offset > kNoLimit - query.limit ? kNoLimit
-                                                                    : query.offset + query.limit;
+  if (query.limit > 0)
+    want = query.offset > kNoLimit - query.limit ? kNoLimit : query.offset + query.limit;
   const std::vector<size_t> picked = Select(query, want);
   std::vector<const Offer*> out;
   for (size_t k = query.offset; k < picked.size() && out.size() < want - query.offset; ++k) {
@@ -154,9 +157,7 @@ std::vector<const Offer*> OfferIndex::Query(const OfferQuery& query) const {
   return out;
 }
 
-size_t OfferIndex::Count(const OfferQuery& query) const {
-  return Select(query, kNoLimit).size();
-}
+size_t OfferIndex::Count(const OfferQuery& query) const { return Select(query, kNoLimit).size(); }
 
 std::vector<AcceleratorSummary> OfferIndex::Accelerators() const {
   std::vector<AcceleratorSummary> out;
@@ -170,7 +171,8 @@ std::vector<AcceleratorSummary> OfferIndex::Accelerators() const {
       const Offer& o = offers_[i];
       counts.insert(o.accelerator_count);
       std::optional<Money>* cheapest = nullptr;
-      if (o.market == Market::kOnDemand) cheapest = &summary.cheapest_on_demand_per_accelerator_hour;
+      if (o.market == Market::kOnDemand)
+        cheapest = &summary.cheapest_on_demand_per_accelerator_hour;
       if (o.market == Market::kSpot) cheapest = &summary.cheapest_spot_per_accelerator_hour;
       if (cheapest && (!*cheapest || o.price_per_accelerator_hour() < **cheapest)) {
         *cheapest = o.price_per_accelerator_hour();

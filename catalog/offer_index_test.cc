@@ -163,7 +163,7 @@ TEST_F(OfferIndexTest, GroupByKeepsBestOfEachGroup) {
   q = OfferQuery();
   q.group_by = GroupBy::kAccelerator;
   got = index_.Query(q);
-  ASSERT_EQ(got.size(), 3u);  // CPU, H100 (and h100), A100
+  ASSERT_EQ(got.size(), 3u);      // CPU, H100 (and h100), A100
   q.group_by = GroupBy::kRegion;  // provider:region, so aws and lambda us-east-1 differ
   EXPECT_EQ(index_.Count(q), 6u);
 }
@@ -221,8 +221,9 @@ std::vector<std::string> Reference(const std::vector<Offer>& offers, const Offer
   for (const Offer& o : offers) {
     if (!q.accelerator.empty() && AsciiLower(o.accelerator) != AsciiLower(q.accelerator)) continue;
     if (q.cpu_only && !o.accelerator.empty()) continue;
-    if (q.count && (q.count_at_least ? o.accelerator_count < *q.count
-                                     : o.accelerator_count != *q.count)) continue;
+    if (q.count &&
+        (q.count_at_least ? o.accelerator_count < *q.count : o.accelerator_count != *q.count))
+      continue;
     if (q.market && o.market != *q.market) continue;
     if (q.max_price_per_hour && o.price_per_hour > *q.max_price_per_hour) continue;
     if (!q.region_glob.empty() && !GlobMatch(q.region_glob, o.region_id())) continue;
@@ -238,8 +239,8 @@ std::vector<std::string> Reference(const std::vector<Offer>& offers, const Offer
   std::vector<std::string> ids;
   std::set<std::string> groups;
   for (const Offer* o : hits) {
-    const std::string g = q.group_by == GroupBy::kProvider ? o->provider
-                          : q.group_by == GroupBy::kRegion ? o->region_id()
+    const std::string g = q.group_by == GroupBy::kProvider      ? o->provider
+                          : q.group_by == GroupBy::kRegion      ? o->region_id()
                           : q.group_by == GroupBy::kAccelerator ? AsciiLower(o->accelerator)
                                                                 : o->id;
     if (groups.insert(g).second) ids.push_back(o->id);

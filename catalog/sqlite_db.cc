@@ -25,7 +25,8 @@ Status SqliteError(sqlite3* db, int rc, std::string_view what) {
 }
 
 SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
-    : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)),
+    : db_(other.db_),
+      stmt_(std::exchange(other.stmt_, nullptr)),
       bind_status_(std::move(other.bind_status_)) {}
 
 SqliteStatement::~SqliteStatement() {
@@ -41,8 +42,10 @@ Status SqliteStatement::Check(int rc) {
 }
 
 SqliteStatement& SqliteStatement::Bind(int index, std::string_view text) {
-  (void)Check(sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
-                                SQLITE_TRANSIENT));
+  // SQLITE_STATIC: no copy; the caller keeps the text alive while the statement is borrowed.
+  // A null data pointer would bind SQL NULL, so an empty view binds "" instead.
+  const char* data = text.data() != nullptr ? text.data() : "";
+  (void)Check(sqlite3_bind_text(stmt_, index, data, static_cast<int>(text.size()), SQLITE_STATIC));
   return *this;
 }
 
@@ -94,9 +97,9 @@ std::string SqliteStatement::Text(int column) const {
 
 Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, int busy_timeout_ms) {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   // Even a failed open may allocate a handle; owning it at once closes it on every path.
   std::unique_ptr<SqliteDb> db(new SqliteDb(raw));
   if (rc != SQLITE_OK) {
@@ -114,14 +117,13 @@ Status SqliteDb::Exec(const char* sql) {
   return SqliteError(db_.get(), rc, std::string_view(sql).substr(0, 60));
 }
 
-Result<SqliteStatement> SqliteDb::Prepare(const std::string& sql) {
+Result<SqliteStatement> SqliteDb::Prepare(const char* sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {
     sqlite3_stmt* raw = nullptr;
-    const int rc = sqlite3_prepare_v3(db_.get(), sql.c_str(), static_cast<int>(sql.size()),
-                                      SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+    const int rc = sqlite3_prepare_v3(db_.get(), sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
     StmtPtr stmt(raw);
-    if (rc != SQLITE_OK) return SqliteError(db_.get(), rc, "preparing " + sql);
+    if (rc != SQLITE_OK) return SqliteError(db_.get(), rc, std::string("preparing ") + sql);
     it = cache_.emplace(sql, std::move(stmt)).first;
   }
   return SqliteStatement(db_.get(), it->second.get());

@@ -22,8 +22,9 @@ namespace sky::catalog {
 Status SqliteError(sqlite3* db, int rc, std::string_view what);
 
 // A cached prepared statement borrowed for one use. Binds are 1-based; the first failed bind is
-// remembered and returned by Step()/Run(). On destruction the statement is reset and its
-// bindings cleared, so the next borrower starts clean.
+// remembered and returned by Step()/Run(). Bound text is not copied: REQUIRES that it outlives
+// this object. On destruction the statement is reset and its bindings cleared, so the next
+// borrower starts clean.
 class SqliteStatement {
  public:
   SqliteStatement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
@@ -66,8 +67,9 @@ class SqliteDb {
   // from data: use Prepare() and bind the values.
   Status Exec(const char* sql);
 
-  // The cached prepared statement for `sql`, preparing it on first use.
-  Result<SqliteStatement> Prepare(const std::string& sql);
+  // The cached prepared statement for `sql`, preparing it on first use. The cache is keyed by
+  // address: REQUIRES `sql` to be a string constant (static storage), as all callers' SQL is.
+  Result<SqliteStatement> Prepare(const char* sql);
 
   // Rows changed by the last INSERT/UPDATE/DELETE.
   int64_t Changes() const { return sqlite3_changes64(db_.get()); }
@@ -85,7 +87,7 @@ class SqliteDb {
 
   // Declared first so it is destroyed last: statements are finalized before the connection.
   std::unique_ptr<sqlite3, DbCloser> db_;
-  std::unordered_map<std::string, StmtPtr> cache_;
+  std::unordered_map<const char*, StmtPtr> cache_;
 };
 
 }  // namespace sky::catalog

@@ -1,5 +1,7 @@
 #include "catalog/sqlite_offer_store.h"
 
+#include <algorithm>
+#include <tuple>
 #include <utility>
 
 #include "catalog/migrations.h"
@@ -11,7 +13,7 @@ constexpr int kBusyTimeoutMs = 5000;
 
 // Column order shared by every SELECT below and by BindOffer/ReadOfferRow.
 #define SKY_OFFER_COLUMNS                                                                   \
-  "id, provider, region, zone, instance_type, accelerator, accelerator_count, "            \
+  "id, provider, region, zone, instance_type, accelerator, accelerator_count, "             \
   "accelerator_memory_gb, vcpus, memory_gb, market, price_per_hour, reserved_term_months, " \
   "available, observed_at, source"
 
@@ -33,7 +35,7 @@ const char kUpsertOffer[] =
 // The price in force at `observed_at`: the newest point at or before it.
 const char kPriceAsOf[] =
     "SELECT price_per_hour FROM price_history WHERE offer_id = ?1 AND observed_at <= ?2 "
-    "ORDER BY observed_at DESC, rowid DESC LIMIT 1";
+    "ORDER BY observed_at DESC LIMIT 1";
 const char kInsertPricePoint[] =
     "INSERT INTO price_history(offer_id, observed_at, price_per_hour, source) "
     "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(offer_id, observed_at, price_per_hour) DO NOTHING";
@@ -41,7 +43,7 @@ const char kOfferExists[] = "SELECT 1 FROM offers WHERE id = ?1";
 const char kSelectHistory[] =
     "SELECT observed_at, price_per_hour, source FROM price_history WHERE offer_id = ?1 "
     "AND (?2 = '' OR observed_at >= ?2) AND (?3 = '' OR observed_at <= ?3) "
-    "ORDER BY observed_at, rowid";
+    "ORDER BY observed_at, price_per_hour";
 const char kCountOffers[] = "SELECT COUNT(*) FROM offers";
 
 // Sorts after every ISO 8601 time, for offers that carry none.
@@ -104,6 +106,10 @@ bool SameAttributes(const Offer& a, const Offer& b) {
          a.available == b.available;
 }
 
+PricePoint OwnPricePoint(const Offer& offer) {
+  return {offer.id, offer.price_per_hour, offer.observed_at, offer.source};
+}
+
 }  // namespace
 
 Result<std::unique_ptr<OfferStore>> OfferStore::Open(const std::string& path) {
@@ -117,6 +123,9 @@ Result<std::unique_ptr<SqliteOfferStore>> SqliteOfferStore::Open(const std::stri
   SKY_RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode = WAL"));
   SKY_RETURN_IF_ERROR(db->Exec("PRAGMA synchronous = NORMAL"));
   SKY_RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys = ON"));
+  // A whole-catalog ingest is one transaction; a page cache that holds it avoids spilling
+  // dirty pages to the WAL mid-transaction (the default 2 MB is far too small for 70k offers).
+  SKY_RETURN_IF_ERROR(db->Exec("PRAGMA cache_size = -65536"));
   SKY_RETURN_IF_ERROR(MigrateCatalogSchema(*db));
   return std::unique_ptr<SqliteOfferStore>(new SqliteOfferStore(std::move(db)));
 }
@@ -141,22 +150,30 @@ Result<IngestSummary> SqliteOfferStore::Apply(const std::vector<IngestBatch>& ba
 
 Status SqliteOfferStore::ApplyBatches(const std::vector<IngestBatch>& batches,
                                       IngestSummary& summary) {
-  // Offers of every batch first, so a price point may name an offer of any batch.
+  // Offers of every batch first, so a price point may name an offer of any batch. Both are
+  // written in key order: B-tree inserts then append to the same few pages instead of
+  // touching a random page each (several times faster for a whole catalog). The sorts are
+  // stable, so repeated ids keep their order and the last one still wins.
+  std::vector<const Offer*> offers;
+  std::vector<const PricePoint*> points;
   for (const IngestBatch& batch : batches) {
-    for (const Offer& offer : batch.offers) SKY_RETURN_IF_ERROR(UpsertOffer(offer, summary));
+    for (const Offer& offer : batch.offers) offers.push_back(&offer);
+    for (const PricePoint& point : batch.price_points) points.push_back(&point);
   }
-  for (const IngestBatch& batch : batches) {
-    for (const PricePoint& point : batch.price_points) {
-      SKY_RETURN_IF_ERROR(InsertPricePoint(point, summary));
-    }
-  }
+  std::stable_sort(offers.begin(), offers.end(),
+                   [](const Offer* a, const Offer* b) { return a->id < b->id; });
+  std::stable_sort(points.begin(), points.end(), [](const PricePoint* a, const PricePoint* b) {
+    return std::tie(a->offer_id, a->observed_at) < std::tie(b->offer_id, b->observed_at);
+  });
+  for (const Offer* offer : offers) SKY_RETURN_IF_ERROR(UpsertOffer(*offer, summary));
+  for (const PricePoint* point : points) SKY_RETURN_IF_ERROR(InsertPricePoint(*point, summary));
   return Status::Ok();
 }
 
 Status SqliteOfferStore::UpsertOffer(const Offer& offer, IngestSummary& summary) {
   SKY_ASSIGN_OR_RETURN(const std::optional<Offer> existing, ReadOffer(offer.id));
-  const bool stale = existing && !offer.observed_at.empty() &&
-                     existing->observed_at > offer.observed_at;
+  const bool stale =
+      existing && !offer.observed_at.empty() && existing->observed_at > offer.observed_at;
   if (!existing) {
     ++summary.offers_added;
     SKY_RETURN_IF_ERROR(WriteOffer(offer));
@@ -172,6 +189,8 @@ Status SqliteOfferStore::UpsertOffer(const Offer& offer, IngestSummary& summary)
       SKY_RETURN_IF_ERROR(WriteOffer(offer));
     }
   }
+  // A new offer has no history yet (points reference offers, and explicit points come later).
+  if (!existing) return InsertPricePoint(OwnPricePoint(offer), summary);
   return RecordCurrentPrice(offer, summary);
 }
 
@@ -198,8 +217,7 @@ Status SqliteOfferStore::RecordCurrentPrice(const Offer& offer, IngestSummary& s
     SKY_ASSIGN_OR_RETURN(const bool row, stmt.Step());
     if (row && stmt.Double(0) == offer.price_per_hour) return Status::Ok();
   }
-  return InsertPricePoint({offer.id, offer.price_per_hour, offer.observed_at, offer.source},
-                          summary);
+  return InsertPricePoint(OwnPricePoint(offer), summary);
 }
 
 Status SqliteOfferStore::InsertPricePoint(const PricePoint& point, IngestSummary& summary) {

@@ -260,7 +260,8 @@ TEST_F(SqliteOfferStoreTest, PriceHistoryFiltersByTimeRange) {
 }
 
 TEST_F(SqliteOfferStoreTest, PriceHistoryOfUnknownOfferIsNotFound) {
-  EXPECT_TRUE(store_->PriceHistory("aws:us-east-1/p4d.24xlarge/spot", "", "").status().IsNotFound());
+  EXPECT_TRUE(
+      store_->PriceHistory("aws:us-east-1/p4d.24xlarge/spot", "", "").status().IsNotFound());
 }
 
 TEST_F(SqliteOfferStoreTest, FileStoreUsesWalAndPersistsAcrossOpens) {
@@ -278,8 +279,8 @@ TEST_F(SqliteOfferStoreTest, NewerSchemaIsFailedPrecondition) {
     auto db = SqliteDb::Open(DbPath(), 1000);
     ASSERT_TRUE(db.ok());
     // A future build's migration, recorded the way MigrateCatalogSchema records its own.
-    ASSERT_TRUE((*db)->Exec("INSERT INTO schema_migrations VALUES(1000, '2030-01-01T00:00:00Z')")
-                    .ok());
+    ASSERT_TRUE(
+        (*db)->Exec("INSERT INTO schema_migrations VALUES(1000, '2030-01-01T00:00:00Z')").ok());
   }
   auto reopened = OfferStore::Open(DbPath());
   ASSERT_FALSE(reopened.ok());

@@ -76,7 +76,7 @@ bool IsTpu(std::string_view accelerator) { return accelerator.substr(0, 4) == "t
 class VmsReader {
  public:
   VmsReader(const ReadContext& ctx, IngestBatch& batch)
-      : ctx_(ctx), batch_(batch), sink_(batch), gcp_(ctx.provider == "gcp") {}
+      : ctx_(ctx), batch_(batch), sink_(batch), gcp_(ctx.provider == "gcp"), vast_(ctx.provider == "vast") {}
 
   Status Read(std::string_view data) {
     if (TrimAscii(data).find_first_not_of("\r\n") == std::string_view::npos) {
@@ -169,7 +169,7 @@ class VmsReader {
     if (auto err = ParseCount(Get(f, kAcceleratorCount), row)) return err;
     const std::string_view info = TrimAscii(Get(f, kGpuInfo));
     if (!info.empty()) {
-      Result<double> mem = GpuMemoryGbFromGpuInfo(info, row.count);
+      Result<double> mem = GpuMemoryGbFromGpuInfo(info, row.count, vast_);
       if (!mem.ok()) return FieldError{kColumnNames[kGpuInfo], mem.status().message()};
       row.accelerator_memory_gb = *mem;
     }
@@ -247,6 +247,7 @@ class VmsReader {
   IngestBatch& batch_;
   OfferSink sink_;
   const bool gcp_;
+  const bool vast_;  // vast writes the machine's GPU memory where others write one GPU's
   std::array<int, kNumCols> index_{};
   size_t width_ = 0;
   GcpHostIndex hosts_;
@@ -275,7 +276,8 @@ std::string RegionSlug(std::string_view region) {
   return slug;
 }
 
-Result<double> GpuMemoryGbFromGpuInfo(std::string_view gpu_info, int count) {
+Result<double> GpuMemoryGbFromGpuInfo(std::string_view gpu_info, int count,
+                                      bool entry_is_machine_total) {
   gpu_info = TrimAscii(gpu_info);
   if (gpu_info.empty() || gpu_info.front() != '{') return 0.0;
   SKY_ASSIGN_OR_RETURN(const PyValue info, ParsePythonLiteral(gpu_info));
@@ -283,10 +285,13 @@ Result<double> GpuMemoryGbFromGpuInfo(std::string_view gpu_info, int count) {
   if (gpus != nullptr && gpus->kind != PyValue::Kind::kList) {
     return Status::InvalidArgument("'Gpus' is not a list");
   }
+  const double per_entry_divisor = entry_is_machine_total && count > 0 ? count : 1;
   if (gpus != nullptr && !gpus->items.empty()) {
     const PyValue* mem = gpus->items.front().Get("MemoryInfo");
     const PyValue* mib = mem != nullptr ? mem->Get("SizeInMiB") : nullptr;
-    if (mib != nullptr && mib->is_number() && mib->number > 0) return mib->number / 1024.0;
+    if (mib != nullptr && mib->is_number() && mib->number > 0) {
+      return mib->number / 1024.0 / per_entry_divisor;
+    }
   }
   const PyValue* total = info.Get("TotalGpuMemoryInMiB");
   if (total != nullptr && total->is_number() && total->number > 0 && count > 0) {

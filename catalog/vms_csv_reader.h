@@ -20,8 +20,12 @@ Status ReadVmsCsv(const ReadContext& ctx, std::string_view data, IngestBatch& ba
 std::string RegionSlug(std::string_view region);
 
 // Per-GPU memory in GB from a GpuInfo field: MemoryInfo.SizeInMiB of the first GPU / 1024,
-// else TotalGpuMemoryInMiB / count / 1024, else 0. A field that does not start with '{' (TPU
-// rows carry the TPU name) is 0. InvalidArgument when a dict is malformed.
-Result<double> GpuMemoryGbFromGpuInfo(std::string_view gpu_info, int count);
+// else TotalGpuMemoryInMiB / count / 1024, else 0. The catalogs disagree on what the entry
+// means: Lambda writes per-GPU memory in both fields, vast the whole machine's in both
+// ('Count': 8, 'SizeInMiB': 652472 for 8xH100); `entry_is_machine_total` (vast) divides the
+// entry by `count`. A field that does not start with '{' (TPU rows carry the TPU name) is 0.
+// InvalidArgument when a dict is malformed.
+Result<double> GpuMemoryGbFromGpuInfo(std::string_view gpu_info, int count,
+                                      bool entry_is_machine_total = false);
 
 }  // namespace sky::catalog

@@ -3,6 +3,9 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
+# Exported as sky::types and sky::planner (the same names as the in-tree aliases).
+set_target_properties(sky_types PROPERTIES EXPORT_NAME types)
+set_target_properties(sky_planner PROPERTIES EXPORT_NAME planner)
 install(TARGETS sky_types sky_planner EXPORT skyplannerTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})

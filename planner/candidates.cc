@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <tuple>
 
 #include "sky/types/glob.h"
 
@@ -32,6 +31,16 @@ bool ProviderAllowed(const std::vector<std::string>& providers, const Offer& off
 bool MarketAllowed(const std::vector<Market>& markets, Market market) {
   if (markets.empty()) return market == Market::kOnDemand || market == Market::kSpot;
   return std::find(markets.begin(), markets.end(), market) != markets.end();
+}
+
+// SatisfiesResources without allocating on the common mismatch (a hot loop over every offer).
+bool HasResources(const StageSpec& stage, const Offer& offer) {
+  const Resources& res = stage.resources;
+  if (res.accelerators.empty()) return offer.accelerator.empty() && offer.accelerator_count == 0 &&
+                                       offer.vcpus >= res.cpus && offer.memory_gb >= res.memory_gb;
+  bool count_ok = false;
+  for (const auto& entry : res.accelerators) count_ok |= entry.second == offer.accelerator_count;
+  return count_ok && SatisfiesResources(stage, offer);
 }
 
 std::string JoinList(const std::vector<std::string>& items) {
@@ -85,7 +94,7 @@ std::string EmptyReason(const PipelineSpec& spec, const StageSpec& stage, Filter
 // Applies the filters in order; returns the first that rejects `offer`, or kCount.
 Filter FirstFailingFilter(const PipelineSpec& spec, const StageSpec& stage, const Offer& offer,
                           const PlannerOptions& options, bool skip_markets) {
-  if (!SatisfiesResources(stage, offer) || !CostModel::RuntimeHours(stage, offer.accelerator)) {
+  if (!HasResources(stage, offer) || !CostModel::RuntimeHours(stage, offer.accelerator)) {
     return Filter::kResources;
   }
   if (!ProviderAllowed(spec.constraints.providers, offer)) return Filter::kProviders;
@@ -104,7 +113,7 @@ Filter FirstFailingFilter(const PipelineSpec& spec, const StageSpec& stage, cons
 Candidate MakeCandidate(const StageSpec& stage, const Offer& offer, int reservation,
                         const CostModel& cost_model) {
   Candidate c;
-  c.offer = offer;
+  c.offer = &offer;
   c.reservation = reservation;
   c.location = offer.region_id();
   const double runtime = CostModel::RuntimeHours(stage, offer.accelerator).value_or(0.0);
@@ -193,34 +202,50 @@ CandidateSet GenerateCandidates(const PipelineSpec& spec, const std::vector<Offe
   return set;
 }
 
+namespace {
+
+// The place a candidate is compared within: its zone for spot, its region otherwise.
+const std::string& PlaceZone(const Candidate& c) {
+  static const std::string kNone;
+  return c.offer->market == Market::kSpot ? c.offer->zone : kNone;
+}
+
+// Orders by (reservation, place, cost, duration, id) without building strings.
+bool PruneOrder(const Candidate& a, const Candidate& b) {
+  if (a.reservation != b.reservation) return a.reservation < b.reservation;
+  if (int r = a.location.compare(b.location)) return r < 0;
+  if (int z = PlaceZone(a).compare(PlaceZone(b))) return z < 0;
+  if (a.cost.expected_cost != b.cost.expected_cost) {
+    return a.cost.expected_cost < b.cost.expected_cost;
+  }
+  if (a.cost.scheduled_hours != b.cost.scheduled_hours) {
+    return a.cost.scheduled_hours < b.cost.scheduled_hours;
+  }
+  return a.offer->id < b.offer->id;
+}
+
+bool SamePlace(const Candidate& a, const Candidate& b) {
+  return a.reservation == b.reservation && a.location == b.location &&
+         PlaceZone(a) == PlaceZone(b);
+}
+
+}  // namespace
+
 int PruneDominated(CandidateSet& set) {
   int removed = 0;
   for (StageCandidates& stage : set.stages) {
     std::vector<Candidate>& cands = stage.candidates;
-    // Sort each place's candidates by (cost, duration, id): a candidate survives only when it
-    // is strictly faster than every cheaper-or-equal one before it in its place.
-    using Key = std::tuple<int, RegionId, Money, double, OfferId>;
-    std::vector<std::pair<Key, size_t>> order;
-    order.reserve(cands.size());
-    for (size_t i = 0; i < cands.size(); ++i) {
-      const Candidate& c = cands[i];
-      RegionId place = c.offer.market == Market::kSpot ? c.offer.location_id() : c.location;
-      order.emplace_back(Key(c.reservation, std::move(place), c.cost.expected_cost,
-                             c.cost.scheduled_hours, c.offer.id),
-                         i);
-    }
-    std::sort(order.begin(), order.end());
+    // Sorted by place then (cost, duration, id), a candidate survives only when it is strictly
+    // faster than every cheaper-or-equal one before it in its place.
+    std::sort(cands.begin(), cands.end(), PruneOrder);
     std::vector<Candidate> kept;
-    const Key* last = nullptr;
-    for (const auto& [key, i] : order) {
-      const bool same_place = last != nullptr && std::get<0>(*last) == std::get<0>(key) &&
-                              std::get<1>(*last) == std::get<1>(key);
-      if (std::get<0>(key) < 0 && same_place && std::get<3>(key) >= std::get<3>(*last)) {
+    for (Candidate& c : cands) {
+      if (c.reservation < 0 && !kept.empty() && SamePlace(kept.back(), c) &&
+          c.cost.scheduled_hours >= kept.back().cost.scheduled_hours) {
         ++removed;
         continue;
       }
-      kept.push_back(std::move(cands[i]));
-      last = &key;
+      kept.push_back(std::move(c));
     }
     cands = std::move(kept);
   }

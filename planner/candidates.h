@@ -14,7 +14,7 @@ namespace sky::planner {
 
 // One offer a stage may run on.
 struct Candidate {
-  Offer offer;           // for a reservation: the matching on-demand offer
+  const Offer* offer = nullptr;  // not owned; for a reservation the matching on-demand offer
   int reservation = -1;  // index into spec.reservations, or -1
   RegionId location;     // network location, "provider:region" (zones of a region are one)
   CandidateCost cost;
@@ -43,6 +43,7 @@ bool IsExcluded(const Offer& offer, const std::vector<std::string>& excluded);
 
 // Every candidate of every stage (spec order), with the reservation candidates. `reserved`
 // market offers are never candidates. A stage left without candidates gets `empty_reason`.
+// Candidates point into `offers`, which must outlive the set.
 CandidateSet GenerateCandidates(const PipelineSpec& spec, const std::vector<Offer>& offers,
                                 const PlannerOptions& options, const CostModel& cost_model);
 

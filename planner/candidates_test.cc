@@ -45,9 +45,9 @@ TEST_F(CandidatesTest, ExactAcceleratorCountAndNoReservedMarket) {
   // p4d on-demand, two spot zones, europe on-demand; not the 4-GPU host, not reserved.
   EXPECT_EQ(set.stages[0].candidates.size(), 4u);
   for (const Candidate& c : set.stages[0].candidates) {
-    EXPECT_EQ(c.offer.accelerator_count, 8);
-    EXPECT_NE(c.offer.market, Market::kReserved);
-    EXPECT_EQ(c.location, c.offer.provider + ":" + c.offer.region);
+    EXPECT_EQ(c.offer->accelerator_count, 8);
+    EXPECT_NE(c.offer->market, Market::kReserved);
+    EXPECT_EQ(c.location, c.offer->provider + ":" + c.offer->region);
   }
 }
 
@@ -55,7 +55,7 @@ TEST_F(CandidatesTest, CpuStageTakesOnlyOffersWithoutAccelerators) {
   spec_.stages = {CpuStage("tokenize", 32, 3)};
   CandidateSet set = Generate();
   ASSERT_EQ(set.stages[0].candidates.size(), 1u);
-  EXPECT_EQ(set.stages[0].candidates[0].offer.instance_type, "n2-standard-32");
+  EXPECT_EQ(set.stages[0].candidates[0].offer->instance_type, "n2-standard-32");
   spec_.stages = {CpuStage("tokenize", 33, 3)};
   set = Generate();
   EXPECT_TRUE(set.stages[0].candidates.empty());
@@ -103,7 +103,7 @@ TEST_F(CandidatesTest, ReservationAddsAFreeCandidateEvenWhenOnlySpotIsAllowed) {
   ASSERT_EQ(set.stages[0].candidates.size(), 3u);
   const Candidate& held = set.stages[0].candidates.back();
   EXPECT_EQ(held.reservation, 0);
-  EXPECT_EQ(held.offer.market, Market::kOnDemand);
+  EXPECT_EQ(held.offer->market, Market::kOnDemand);
   EXPECT_DOUBLE_EQ(held.cost.expected_cost, 0);
   EXPECT_EQ(set.reservation_counts, std::vector<int>{1});
 }
@@ -124,7 +124,7 @@ TEST_F(CandidatesTest, PruningKeepsTheParetoSetPerPlace) {
   EXPECT_EQ(set.generated, 7);
   EXPECT_EQ(PruneDominated(set), 2);
   std::vector<std::string> kept;
-  for (const Candidate& c : set.stages[0].candidates) kept.push_back(c.offer.id);
+  for (const Candidate& c : set.stages[0].candidates) kept.push_back(c.offer->id);
   // Both spot zones stay (spot is per zone); of the tie the smaller id stays; the
   // reservation stays although the offers it is based on are pruned or not.
   EXPECT_EQ(set.stages[0].candidates.size(), 5u);

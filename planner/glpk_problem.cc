@@ -101,19 +101,39 @@ void GapCallback(glp_tree* tree, void* info) {
   }
 }
 
+// Without the MIP presolver glp_intopt needs an optimal LP basis first. Returns false, with
+// `sol.status` set, when the relaxation already ends the search.
+bool SolveRelaxation(glp_prob* p, int tm_lim, MilpSolution& sol) {
+  glp_smcp lp;
+  glp_init_smcp(&lp);
+  lp.msg_lev = GLP_MSG_OFF;
+  lp.tm_lim = tm_lim;
+  const int rc = glp_simplex(p, &lp);
+  if (rc == GLP_ETMLIM) {
+    sol.status = MilpStatus::kNoSolutionInTime;
+    return false;
+  }
+  sol.status = MilpStatus::kInfeasible;
+  return rc == 0 && glp_get_status(p) == GLP_OPT;
+}
+
 Result<MilpSolution> RunIntopt(glp_prob* p, const MilpSolveOptions& options) {
   glp_iocp parm;
   glp_init_iocp(&parm);
   parm.msg_lev = GLP_MSG_OFF;
-  parm.presolve = GLP_ON;
+  parm.presolve = options.presolve ? GLP_ON : GLP_OFF;
   parm.mip_gap = options.mip_gap;
+  // The default 1e-5 accepts x = 0.99999 as 1, which lets a plan miss a deadline or a budget
+  // by 1e-5 of its value once the choice is read back exactly.
+  parm.tol_int = 1e-9;
   const auto ms = options.time_limit.count();
   parm.tm_lim = static_cast<int>(std::max<long long>(1, std::min<long long>(ms, 1LL << 30)));
   double gap = 0;
   parm.cb_func = GapCallback;
   parm.cb_info = &gap;
-  const int rc = glp_intopt(p, &parm);
   MilpSolution sol;
+  if (!options.presolve && !SolveRelaxation(p, parm.tm_lim, sol)) return sol;
+  const int rc = glp_intopt(p, &parm);
   const int status = glp_mip_status(p);
   if (rc == GLP_ENOPFS || rc == GLP_ENODFS || status == GLP_NOFEAS) {
     sol.status = MilpStatus::kInfeasible;
@@ -126,9 +146,10 @@ Result<MilpSolution> RunIntopt(glp_prob* p, const MilpSolveOptions& options) {
     sol.status = rc == GLP_ETMLIM ? MilpStatus::kNoSolutionInTime : MilpStatus::kInfeasible;
     return sol;
   }
-  sol.status = rc == 0 && status == GLP_OPT ? MilpStatus::kOptimal : MilpStatus::kFeasible;
-  if (rc == GLP_EMIPGAP) sol.status = MilpStatus::kOptimal;  // stopped at the requested gap
-  sol.gap = sol.status == MilpStatus::kFeasible ? gap : (rc == GLP_EMIPGAP ? gap : 0.0);
+  // Stopping at the requested gap counts as optimal (the gap is reported).
+  const bool done = (rc == 0 && status == GLP_OPT) || rc == GLP_EMIPGAP;
+  sol.status = done ? MilpStatus::kOptimal : MilpStatus::kFeasible;
+  sol.gap = rc == 0 ? 0.0 : gap;
   sol.objective = glp_mip_obj_val(p);
   const int n = glp_get_num_cols(p);
   sol.values.resize(n);
@@ -163,6 +184,7 @@ Result<MilpSolution> GlpkProblem::Solve(const MilpModel& model, const MilpSolveO
   std::lock_guard<std::mutex> lock(GlpkMutex());
   glp_term_out(GLP_OFF);
   ProbPtr p(glp_create_prob());
+  glp_set_obj_name(p.get(), "objective");
   glp_set_obj_dir(p.get(), GLP_MIN);
   LoadColumns(p.get(), model);
   LoadRows(p.get(), model);

@@ -75,6 +75,10 @@ struct MilpSolveOptions {
   double mip_gap = 0.0;
   // When not empty, the model is written here in free MPS format before solving.
   std::string mps_path;
+  // GLPK's MIP presolver (fast; its bound tolerances can accept a solution that violates a
+  // row by ~1e-5 of its size). Off: simplex on the full model, then branch-and-cut.
+  // Default: on.
+  bool presolve = true;
 };
 
 class GlpkProblem {

@@ -26,9 +26,12 @@ LinkClass Classify(const RegionId& src_region, const RegionId& dst_region) {
 
 const std::optional<LinkCost>& ClassOverride(const NetworkOverrides& overrides, LinkClass c) {
   switch (c) {
-    case LinkClass::kSameRegion: return overrides.same_region;
-    case LinkClass::kSameProvider: return overrides.same_provider;
-    case LinkClass::kCrossProvider: break;
+    case LinkClass::kSameRegion:
+      return overrides.same_region;
+    case LinkClass::kSameProvider:
+      return overrides.same_provider;
+    case LinkClass::kCrossProvider:
+      break;
   }
   return overrides.cross_provider;
 }

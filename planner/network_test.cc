@@ -1,14 +1,14 @@
 #include "sky/planner/network.h"
 
+#include <gtest/gtest.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <unistd.h>
 
 namespace sky::planner {
 namespace {
@@ -130,11 +130,11 @@ TEST(NetworkModelTest, LoadsBundledTablesMatchingRawSkyplaneData) {
   struct Case {
     const char *src_zone, *dst_zone, *src, *dst;
   };
-  for (const Case& c : {Case{"gcp:us-central1-a", "aws:us-east-1", "gcp:us-central1", "aws:us-east-1"},
-                        Case{"aws:us-west-2", "aws:eu-west-1", "aws:us-west-2", "aws:eu-west-1"},
-                        Case{"gcp:us-east1-b", "gcp:europe-west1-b", "gcp:us-east1",
-                             "gcp:europe-west1"},
-                        Case{"azure:eastus", "gcp:us-west1-a", "azure:eastus", "gcp:us-west1"}}) {
+  for (const Case& c :
+       {Case{"gcp:us-central1-a", "aws:us-east-1", "gcp:us-central1", "aws:us-east-1"},
+        Case{"aws:us-west-2", "aws:eu-west-1", "aws:us-west-2", "aws:eu-west-1"},
+        Case{"gcp:us-east1-b", "gcp:europe-west1-b", "gcp:us-east1", "gcp:europe-west1"},
+        Case{"azure:eastus", "gcp:us-west1-a", "azure:eastus", "gcp:us-west1"}}) {
     double expected = RawMeanGbps(both, c.src_zone, c.dst_zone);
     ASSERT_GT(expected, 0) << c.src_zone << " -> " << c.dst_zone;
     EXPECT_NEAR(model->Link(c.src, c.dst).gbps, expected, 1e-3) << c.src << " -> " << c.dst;
@@ -150,8 +150,8 @@ TEST(NetworkModelTest, LoadsBundledTablesMatchingRawSkyplaneData) {
 class NetworkTablesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("sky_network_test_" + std::to_string(::getpid()));
+    dir_ =
+        std::filesystem::temp_directory_path() / ("sky_network_test_" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir_);
     Write("throughput.csv", "src,dst,gbps\naws:us-east-1,gcp:us-central1,5.5\n");
     Write("transfer_cost.csv", "src,dst,usd_per_gb\naws:us-east-1,gcp:us-central1,0.09\n");

@@ -105,16 +105,16 @@ Status PlacementExtractor::AddDeliveries(const std::vector<int>& choice, Plan& p
 StagePlacement PlacementExtractor::Place(int stage, const Candidate& c, double start) const {
   StagePlacement p;
   p.name = graph_.name(stage);
-  p.offer_id = c.offer.id;
-  p.provider = c.offer.provider;
-  p.region = c.offer.region;
-  p.zone = c.offer.zone;
-  p.instance_type = c.offer.instance_type;
-  p.accelerator = c.offer.accelerator;
-  p.accelerator_count = c.offer.accelerator_count;
-  p.market = c.offer.market;
+  p.offer_id = c.offer->id;
+  p.provider = c.offer->provider;
+  p.region = c.offer->region;
+  p.zone = c.offer->zone;
+  p.instance_type = c.offer->instance_type;
+  p.accelerator = c.offer->accelerator;
+  p.accelerator_count = c.offer->accelerator_count;
+  p.market = c.offer->market;
   p.reserved = c.reservation >= 0;
-  p.price_per_hour = p.reserved ? 0.0 : c.offer.price_per_hour;
+  p.price_per_hour = p.reserved ? 0.0 : c.offer->price_per_hour;
   p.start_hours = start;
   p.end_hours = start + c.cost.scheduled_hours;
   p.runtime_hours = c.cost.runtime_hours;

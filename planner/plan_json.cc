@@ -1,32 +1,40 @@
 // PlanToJson / PlansToJson / PlanFromJson: the plan as the JSON of DESIGN.md ("Plan").
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "sky/planner/plan.h"
 
 namespace sky::planner {
 namespace {
 
-using Json = nlohmann::json;
+using Json = nlohmann::ordered_json;
 
 Json OptionalNumber(const std::optional<double>& value) {
   return value ? Json(*value) : Json(nullptr);
 }
 
 Json StageJson(const StagePlacement& s) {
-  return {{"name", s.name}, {"offer_id", s.offer_id}, {"provider", s.provider},
-          {"region", s.region}, {"zone", s.zone}, {"instance_type", s.instance_type},
-          {"accelerator", s.accelerator}, {"accelerator_count", s.accelerator_count},
-          {"market", std::string(MarketName(s.market))}, {"price_per_hour", s.price_per_hour},
-          {"start_hours", s.start_hours}, {"end_hours", s.end_hours},
-          {"runtime_hours", s.runtime_hours}, {"cost_usd", s.cost_usd}, {"reserved", s.reserved}};
+  return {{"name", s.name},
+          {"offer_id", s.offer_id},
+          {"provider", s.provider},
+          {"region", s.region},
+          {"zone", s.zone},
+          {"instance_type", s.instance_type},
+          {"accelerator", s.accelerator},
+          {"accelerator_count", s.accelerator_count},
+          {"market", std::string(MarketName(s.market))},
+          {"price_per_hour", s.price_per_hour},
+          {"start_hours", s.start_hours},
+          {"end_hours", s.end_hours},
+          {"runtime_hours", s.runtime_hours},
+          {"cost_usd", s.cost_usd},
+          {"reserved", s.reserved}};
 }
 
 Json TransferJson(const Transfer& t) {
-  return {{"from", t.from}, {"to", t.to}, {"src", t.src}, {"dst", t.dst}, {"gb", t.gb},
-          {"usd_per_gb", t.usd_per_gb}, {"gbps", t.gbps}, {"hours", t.hours},
-          {"cost_usd", t.cost_usd}};
+  return {{"from", t.from}, {"to", t.to},       {"src", t.src},
+          {"dst", t.dst},   {"gb", t.gb},       {"usd_per_gb", t.usd_per_gb},
+          {"gbps", t.gbps}, {"hours", t.hours}, {"cost_usd", t.cost_usd}};
 }
 
 Json SolverJson(const SolverInfo& s) {
@@ -34,9 +42,14 @@ Json SolverJson(const SolverInfo& s) {
   for (const PassTiming& pass : s.passes) {
     passes.push_back({{"name", pass.name}, {"seconds", pass.seconds}});
   }
-  return {{"name", s.name}, {"seconds", s.seconds}, {"variables", s.variables},
-          {"constraints", s.constraints}, {"mip_gap", s.mip_gap}, {"candidates", s.candidates},
-          {"candidates_pruned", s.candidates_pruned}, {"passes", passes}};
+  return {{"name", s.name},
+          {"seconds", s.seconds},
+          {"variables", s.variables},
+          {"constraints", s.constraints},
+          {"mip_gap", s.mip_gap},
+          {"candidates", s.candidates},
+          {"candidates_pruned", s.candidates_pruned},
+          {"passes", passes}};
 }
 
 Json PlanJson(const Plan& plan) {
@@ -117,8 +130,10 @@ StagePlacement StageFromJson(const Json& json, const std::string& path, Status& 
   StagePlacement s;
   FieldReader r(json, path, status);
   for (auto [key, field] : {std::pair<const char*, std::string*>{"name", &s.name},
-                            {"offer_id", &s.offer_id}, {"provider", &s.provider},
-                            {"region", &s.region}, {"zone", &s.zone},
+                            {"offer_id", &s.offer_id},
+                            {"provider", &s.provider},
+                            {"region", &s.region},
+                            {"zone", &s.zone},
                             {"instance_type", &s.instance_type},
                             {"accelerator", &s.accelerator}}) {
     r.Text(key, *field);

@@ -1,8 +1,8 @@
-#include <string>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "sky/planner/plan.h"
 
@@ -37,8 +37,8 @@ Plan SamplePlan() {
   train.runtime_hours = 20;
   train.cost_usd = 182.4;
   plan.stages.push_back(train);
-  plan.transfers.push_back({"tokenize", "train", "gcp:us-central1", "aws:us-east-1", 120, 0.05, 5,
-                            0.053, 6.0});
+  plan.transfers.push_back(
+      {"tokenize", "train", "gcp:us-central1", "aws:us-east-1", 120, 0.05, 5, 0.053, 6.0});
   plan.solver.seconds = 0.08;
   plan.solver.variables = 1840;
   plan.solver.constraints = 960;

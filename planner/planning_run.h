@@ -34,15 +34,30 @@ class PlanningRun {
 
  private:
   using Clock = std::chrono::steady_clock;
+  static constexpr int kTrialLocations = 3;
+  static constexpr double kMaxTieBreakBaseSeconds = 0.05;
 
   Plan BasePlan(const ModelOptions& model_options) const;
-  Result<MilpSolution> RunSolver(const MilpModel& milp, bool allow_export);
+  // Solves with the time left of options.time_limit; the first solve of the run writes the
+  // MPS file when asked.
+  // `cap_seconds` > 0 bounds this solve further.
+  Result<MilpSolution> RunSolver(const MilpModel& milp, bool presolve, double cap_seconds = 0);
+  
   // Second, lexicographic solve: among optimal plans, the fastest (cost objective) or the
-  // cheapest (time objective). Keeps `choice` when it does not finish.
-  Status Refine(PlannerModel& model, const ModelOptions& model_options, double optimum,
-                std::vector<int>& choice);
+  // cheapest (time objective). Keeps `plan` unless the answer is better when read back.
+  Status Refine(const PlannerModel& model, const CandidateSet& set,
+                const ModelOptions& model_options, double optimum, bool presolve, Plan& plan);
+  // For the cost objective: solves over the candidates at the few best locations of each
+  // stage, and keeps in `reduced` only candidates whose lower bound does not exceed that
+  // plan's cost (bound_pruning.h). Returns whether `reduced` is to be used.
+  Result<bool> ReduceByBounds(const ModelOptions& model_options, Plan& plan,
+                              CandidateSet& reduced);
+  Status BuildSolveExtract(const CandidateSet& set, const ModelOptions& model_options,
+                           Plan& plan);
+  static bool WithinLimits(const Plan& plan, const ModelOptions& model_options);
   Result<ProbeResult> RunProbe(const ModelOptions& model_options);
-  Status SolveAndExtract(PlannerModel& model, const ModelOptions& model_options, Plan& plan);
+  Status SolveAndExtract(PlannerModel& model, const CandidateSet& set,
+                         const ModelOptions& model_options, Plan& plan);
   void AddPass(Plan& plan, const char* name, Clock::time_point since) const;
 
   const PipelineSpec& spec_;
@@ -55,6 +70,8 @@ class PlanningRun {
   std::vector<PassTiming> prepare_passes_;
   Clock::time_point solve_started_;
   double solver_seconds_ = 0;
+  double last_solve_seconds_ = 0;
+  bool tie_break_ = true;
   bool mps_written_ = false;
 };
 

@@ -60,10 +60,10 @@ std::optional<Enum> ReadEnum(const Json& root, const std::string& key,
 }
 
 void ParseTopLevel(const Json& root, PipelineSpec& spec, SpecReader& reader) {
-  reader.CheckKeys(root, "",
-                   {"name", "deadline_hours", "budget_usd", "objective", "inputs", "stages",
-                    "outputs", "constraints", "deadline_policy", "restart_minutes",
-                    "reservations", "network"});
+  reader.CheckKeys(
+      root, "",
+      {"name", "deadline_hours", "budget_usd", "objective", "inputs", "stages", "outputs",
+       "constraints", "deadline_policy", "restart_minutes", "reservations", "network"});
   std::optional<std::string> name = reader.String(root, "name", "", true);
   if (name && name->empty()) reader.Add("name", "must not be empty");
   spec.name = name.value_or("");
@@ -71,15 +71,14 @@ void ParseTopLevel(const Json& root, PipelineSpec& spec, SpecReader& reader) {
   reader.CheckPositive(spec.deadline_hours, "deadline_hours");
   spec.budget_usd = reader.Number(root, "budget_usd", "");
   reader.CheckPositive(spec.budget_usd, "budget_usd");
-  spec.objective = ReadEnum<Objective>(root, "objective",
-                                       {{"cost", Objective::kCost}, {"time", Objective::kTime}},
-                                       reader)
-                       .value_or(Objective::kCost);
+  spec.objective =
+      ReadEnum<Objective>(root, "objective",
+                          {{"cost", Objective::kCost}, {"time", Objective::kTime}}, reader)
+          .value_or(Objective::kCost);
   spec.deadline_policy =
-      ReadEnum<DeadlinePolicy>(root, "deadline_policy",
-                               {{"strict", DeadlinePolicy::kStrict},
-                                {"expected", DeadlinePolicy::kExpected}},
-                               reader)
+      ReadEnum<DeadlinePolicy>(
+          root, "deadline_policy",
+          {{"strict", DeadlinePolicy::kStrict}, {"expected", DeadlinePolicy::kExpected}}, reader)
           .value_or(DeadlinePolicy::kStrict);
   std::optional<double> restart = reader.Number(root, "restart_minutes", "");
   reader.CheckNonNegative(restart, "restart_minutes");

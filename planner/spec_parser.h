@@ -14,9 +14,9 @@ namespace sky::planner::internal {
 
 // What the sections need to resolve references: names defined elsewhere in the document.
 struct SpecContext {
-  std::set<std::string> stages;             // every string `stages[i].name`
-  std::set<std::string> inputs;             // every key of `inputs`
-  std::vector<std::string> accelerators;    // known accelerator names (may be empty: no check)
+  std::set<std::string> stages;              // every string `stages[i].name`
+  std::set<std::string> inputs;              // every key of `inputs`
+  std::vector<std::string> accelerators;     // known accelerator names (may be empty: no check)
   std::set<std::string> accelerators_lower;  // the same, lower-cased
 };
 

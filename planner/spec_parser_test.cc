@@ -1,11 +1,12 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "planner/accelerator_names.h"
 #include "sky/planner/spec.h"
@@ -53,7 +54,8 @@ class SpecParserTest : public ::testing::Test {
   // A valid two-stage spec with `extra` spliced in at the top level.
   static std::string Spec(const std::string& stages, const std::string& extra = "") {
     return R"({"name": "p", "inputs": {"corpus": {"size_gb": 10, "location": "gcp:us-central1"}},
-               "stages": )" + stages + (extra.empty() ? "" : ", " + extra) + "}";
+               "stages": )" +
+           stages + (extra.empty() ? "" : ", " + extra) + "}";
   }
 
   static constexpr const char* kTwoStages = R"([
@@ -80,9 +82,8 @@ TEST_F(SpecParserTest, ExampleSpecsParseWithoutIssues) {
 }
 
 TEST_F(SpecParserTest, ParsesEveryFieldOfTheDesignExample) {
-  Result<PipelineSpec> spec =
-      ParsePipelineSpec(ReadFile(std::string(SKY_SOURCE_DIR) + "/data/examples/llm-finetune.json"),
-                        known_);
+  Result<PipelineSpec> spec = ParsePipelineSpec(
+      ReadFile(std::string(SKY_SOURCE_DIR) + "/data/examples/llm-finetune.json"), known_);
   ASSERT_TRUE(spec.ok()) << spec.status().ToString();
   EXPECT_EQ(spec->name, "llm-finetune");
   EXPECT_EQ(*spec->deadline_hours, 30);
@@ -227,7 +228,7 @@ TEST_F(SpecParserTest, ReservationFields) {
 
 TEST_F(SpecParserTest, StageNeedsSomeResources) {
   EXPECT_THAT(Issues(Spec(R"([{"name": "t", "runtime_hours": 1},
-                              {"name": "u", "resources": {"accelerators": {}}, "runtime_hours": 1}])")),
+      {"name": "u", "resources": {"accelerators": {}}, "runtime_hours": 1}])")),
               ElementsAre("stages[0].resources: needs accelerators, or cpus / memory_gb",
                           "stages[1].resources: needs accelerators, or cpus / memory_gb"));
 }
@@ -250,6 +251,18 @@ TEST_F(SpecParserTest, MalformedJsonReportsLineAndColumn) {
   EXPECT_THAT(issues[0], HasSubstr("line 3, column 14"));
   EXPECT_THAT(Issues("[1, 2]"), ElementsAre("spec: expected an object, got array"));
   EXPECT_THAT(Issues(""), ElementsAre(HasSubstr("spec: malformed JSON")));
+}
+
+TEST_F(SpecParserTest, EveryTruncationIsAnIssueNotACrash) {
+  std::string text = ReadFile(std::string(SKY_SOURCE_DIR) + "/data/examples/llm-finetune.json");
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+  for (size_t length = 0; length < text.size(); ++length) {
+    std::vector<SpecIssue> issues;
+    EXPECT_FALSE(ParsePipelineSpec(text.substr(0, length), known_, &issues).ok()) << length;
+    ASSERT_FALSE(issues.empty()) << length;
+  }
+  EXPECT_THAT(Issues(Spec(kTwoStages, R"("deadline_hours": 1e999)")),
+              ElementsAre(HasSubstr("spec: malformed JSON: number overflow")));
 }
 
 TEST_F(SpecParserTest, CollectsEveryIssueIntoTheStatus) {

@@ -19,12 +19,18 @@ std::string FormatNumber(double value) {
 
 std::string TypeNameOf(Json::value_t type) {
   switch (type) {
-    case Json::value_t::null: return "null";
-    case Json::value_t::boolean: return "boolean";
-    case Json::value_t::string: return "string";
-    case Json::value_t::array: return "array";
-    case Json::value_t::object: return "object";
-    default: return "number";
+    case Json::value_t::null:
+      return "null";
+    case Json::value_t::boolean:
+      return "boolean";
+    case Json::value_t::string:
+      return "string";
+    case Json::value_t::array:
+      return "array";
+    case Json::value_t::object:
+      return "object";
+    default:
+      return "number";
   }
 }
 
@@ -55,8 +61,8 @@ void SpecReader::Add(const std::string& path, std::string message) {
 bool SpecReader::ExpectType(const Json& value, Json::value_t type, const std::string& path) {
   bool ok = type == Json::value_t::number_float ? value.is_number() : value.type() == type;
   if (!ok) {
-    std::string article = type == Json::value_t::array || type == Json::value_t::object ? "an "
-                                                                                        : "a ";
+    std::string article =
+        type == Json::value_t::array || type == Json::value_t::object ? "an " : "a ";
     Add(path, "expected " + article + TypeNameOf(type) + ", got " + JsonTypeName(value));
   }
   return ok;
@@ -80,6 +86,10 @@ std::optional<double> SpecReader::Number(const Json& object, const std::string& 
     return std::nullopt;
   }
   if (!ExpectType(*it, Json::value_t::number_float, KeyPath(parent, key))) return std::nullopt;
+  if (!std::isfinite(it->get<double>())) {
+    Add(KeyPath(parent, key), "expected a finite number");
+    return std::nullopt;
+  }
   return it->get<double>();
 }
 

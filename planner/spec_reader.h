@@ -5,11 +5,10 @@
 // reader per parse.
 
 #include <initializer_list>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "sky/planner/spec.h"
 

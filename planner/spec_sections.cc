@@ -49,8 +49,7 @@ void ParseStageRegions(const Json& constraints, const SpecContext& context, Cons
   }
 }
 
-std::optional<LinkCost> ParseLink(const Json& object, const std::string& path,
-                                  SpecReader& reader) {
+std::optional<LinkCost> ParseLink(const Json& object, const std::string& path, SpecReader& reader) {
   std::optional<double> usd = reader.Number(object, "usd_per_gb", path, true);
   reader.CheckNonNegative(usd, KeyPath(path, "usd_per_gb"));
   std::optional<double> gbps = reader.Number(object, "gbps", path, true);

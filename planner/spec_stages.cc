@@ -115,8 +115,8 @@ void ParseRuntime(const Json& stage, const std::string& parent, StageSpec& out,
     }
     CheckRuntimeTable(out, path, reader);
   } else {
-    reader.Add(path, "expected a number or an object of hours per accelerator, got " +
-                         JsonTypeName(*it));
+    reader.Add(path,
+               "expected a number or an object of hours per accelerator, got " + JsonTypeName(*it));
   }
 }
 

@@ -1,24 +1,26 @@
 // PipelineSpecToJson: the spec as the JSON of DESIGN.md ("Pipeline spec"); optional fields
 // that are unset are left out so that the text parses back to the same spec.
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "sky/planner/spec.h"
 
 namespace sky::planner {
 namespace {
 
-using Json = nlohmann::json;
+using Json = nlohmann::ordered_json;
 
-Json LinkJson(const LinkCost& link) { return {{"usd_per_gb", link.usd_per_gb}, {"gbps", link.gbps}}; }
+Json LinkJson(const LinkCost& link) {
+  return {{"usd_per_gb", link.usd_per_gb}, {"gbps", link.gbps}};
+}
 
 Json StageJson(const StageSpec& stage) {
   Json out = {{"name", stage.name}};
   if (!stage.after.empty()) out["after"] = stage.after;
   if (!stage.reads.empty()) out["reads"] = stage.reads;
   Json resources = Json::object();
-  if (!stage.resources.accelerators.empty()) resources["accelerators"] = stage.resources.accelerators;
+  if (!stage.resources.accelerators.empty())
+    resources["accelerators"] = stage.resources.accelerators;
   if (stage.resources.cpus > 0) resources["cpus"] = stage.resources.cpus;
   if (stage.resources.memory_gb > 0) resources["memory_gb"] = stage.resources.memory_gb;
   out["resources"] = resources;
@@ -81,8 +83,10 @@ void AddCollections(const PipelineSpec& spec, Json& out) {
   if (!spec.reservations.empty()) {
     Json reservations = Json::array();
     for (const Reservation& r : spec.reservations) {
-      reservations.push_back({{"provider", r.provider}, {"region", r.region},
-                              {"instance_type", r.instance_type}, {"count", r.count}});
+      reservations.push_back({{"provider", r.provider},
+                              {"region", r.region},
+                              {"instance_type", r.instance_type},
+                              {"count", r.count}});
     }
     out["reservations"] = reservations;
   }

@@ -18,13 +18,13 @@ namespace fs = std::filesystem;
 const std::string kBin = SKYBROKER_BIN;
 const std::string kShared = SKY_SHARED_DIR "/data";
 
-struct Run {
+struct ExecResult {
   int code = -1;
   std::string out;  // stdout and stderr together
 };
 
-Run Exec(const std::string& args) {
-  Run run;
+ExecResult Exec(const std::string& args) {
+  ExecResult run;
   FILE* pipe = ::popen((kBin + " " + args + " 2>&1").c_str(), "r");
   if (!pipe) return run;
   std::array<char, 4096> buf{};
@@ -53,17 +53,31 @@ class CliE2eTest : public ::testing::Test {
   fs::path dir_;
 };
 
-TEST_F(CliE2eTest, OffersTableIsAlignedAndSortedByPrice) {
-  Run r = Exec("offers --gpu H100:8 --market on_demand --limit 5 --catalog " + kShared +
-               "/catalog");
+TEST_F(CliE2eTest, OffersTableHasEveryColumnAndOneRowPerOffer) {
+  ExecResult r = Exec("offers --gpu H100:8 --market on_demand --limit 5 --catalog " + kShared +
+                      "/catalog");
   ASSERT_EQ(r.code, 0) << r.out;
-  EXPECT_NE(r.out.find("GPU  QTY  PROVIDER"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("$/GPU-h"), std::string::npos);
-  EXPECT_NE(r.out.find("5 of "), std::string::npos) << r.out;
+  std::vector<std::string> lines;
+  for (size_t at = 0, nl; (nl = r.out.find('\n', at)) != std::string::npos; at = nl + 1) {
+    lines.push_back(r.out.substr(at, nl - at));
+  }
+  ASSERT_EQ(lines.size(), 7u) << r.out;  // header, 5 offers, "5 of N matching offers"
+  size_t last = 0;
+  for (const char* column : {"GPU", "QTY", "PROVIDER", "INSTANCE", "GPU MEM", "vCPUs", "MEM",
+                             "$/h", "$/GPU-h", "MARKET", "REGION/ZONE"}) {
+    const size_t at = lines[0].find(column, last);
+    ASSERT_NE(at, std::string::npos) << column << " in " << lines[0];
+    last = at + 1;
+  }
+  for (size_t i = 1; i <= 5; ++i) {
+    EXPECT_EQ(lines[i].rfind("H100", 0), 0u) << lines[i];
+    EXPECT_NE(lines[i].find("on_demand"), std::string::npos) << lines[i];
+  }
+  EXPECT_EQ(lines[6].rfind("5 of ", 0), 0u) << lines[6];
 }
 
 TEST_F(CliE2eTest, OffersJsonFollowsTheOfferContract) {
-  Run r = Exec("offers --gpu a100:8 --sort price --limit 20 --json --catalog " + kShared +
+  ExecResult r = Exec("offers --gpu a100:8 --sort price --limit 20 --json --catalog " + kShared +
                "/catalog");
   ASSERT_EQ(r.code, 0) << r.out;
   auto offers = nlohmann::json::parse(r.out.substr(r.out.find('[')), nullptr, false);
@@ -85,7 +99,7 @@ TEST_F(CliE2eTest, OffersJsonFollowsTheOfferContract) {
 }
 
 TEST_F(CliE2eTest, BadFlagsExitTwoWithClearMessages) {
-  Run r = Exec("offers --gpus H100 --catalog " + kShared + "/catalog");
+  ExecResult r = Exec("offers --gpus H100 --catalog " + kShared + "/catalog");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find("unknown flag --gpus (did you mean --gpu?)"), std::string::npos) << r.out;
   r = Exec("offers --gpu H100:zero --catalog " + kShared + "/catalog");
@@ -104,7 +118,7 @@ TEST_F(CliE2eTest, IngestRefusesBadFileWholeUnlessSkipBadRows) {
   const std::string good = Write("good.csv", header + "gpu_1x_a10,A10,1,30,200,0.75,us-east-1,,\n");
   const std::string bad = Write("bad.csv", header + "gpu_1x_a100,A100,1,30,200,1.29,us-east-1,,\n" +
                                                "gpu_8x_h100,H100,8,208,1800,abc,us-east-1,,\n");
-  Run r = Exec("ingest lambda=" + good + " " + Db());
+  ExecResult r = Exec("ingest lambda=" + good + " " + Db());
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("offers added:       1"), std::string::npos) << r.out;
   r = Exec("ingest lambda=" + bad + " " + Db());
@@ -121,7 +135,7 @@ TEST_F(CliE2eTest, IngestRefusesBadFileWholeUnlessSkipBadRows) {
 }
 
 TEST_F(CliE2eTest, AcceleratorsListsCountsAndPrices) {
-  Run r = Exec("accelerators --catalog " + kShared + "/catalog");
+  ExecResult r = Exec("accelerators --catalog " + kShared + "/catalog");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("ACCELERATOR"), std::string::npos);
   EXPECT_NE(r.out.find("H100 "), std::string::npos) << r.out;

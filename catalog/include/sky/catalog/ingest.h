@@ -6,6 +6,10 @@
 //   - AWS GPU on-demand + 1-year reserved prices (vantage JSON or its flat CSV);
 //   - the AWS spot price history TSV (every event a price point; the latest per zone and
 //     type becomes the spot offer).
+// GCP accelerator rows become offers on SkyPilot's default host VM (catalog/gcp_accelerators.cc
+// states the rule); TPU rows become "TPU-VM" offers. A GPU machine type (a2-, a3-, a4-, g2-)
+// is never a CPU-only offer. Free-text regions become slugs ("Denmark, DK, EU" ->
+// "denmark-dk-eu"). A zero or empty SpotPrice gives no spot offer.
 // Pure functions; safe to call from several threads at once.
 
 #include <cstdint>
@@ -66,7 +70,9 @@ struct ParseOptions {
 };
 
 // Expands command-line catalog arguments: files, directories (SkyPilot `<provider>/vms.csv`
-// layout and the other known file names, recursively) and `provider=PATH`.
+// layout and the other known file names, recursively) and `provider=PATH`. Files found in a
+// directory are vms.csv, aws_gpu_instances.json, aws_gpu_prices_by_region.csv (skipped when the
+// JSON it derives from is in the same folder) and *.tsv, in sorted order.
 // Returns NotFound for a path that does not exist, InvalidArgument for a directory with no
 // catalog file in it.
 Result<std::vector<IngestSource>> ExpandCatalogPaths(const std::vector<std::string>& args);
@@ -75,7 +81,8 @@ Result<std::vector<IngestSource>> ExpandCatalogPaths(const std::vector<std::stri
 Result<CatalogFormat> DetectFormat(const std::string& path);
 
 // Reads one file. Returns NotFound when it cannot be opened, InvalidArgument for an empty or
-// malformed file or (without skip_bad_rows) any bad row, with "file:line: field: reason".
+// malformed file or (without skip_bad_rows) any bad row, with "file:line: field: reason"
+// (JSON entries have no line: "file: [3].pricing.us-east-1.onDemand: reason").
 Result<IngestBatch> ParseCatalogFile(const IngestSource& source, const ParseOptions& options = {});
 
 // Reads several files (in order) and then fills the instance attributes of offers that lack

@@ -27,7 +27,7 @@ struct StagePlacement {
   Market market = Market::kOnDemand;
   Money price_per_hour = 0;
   double start_hours = 0;
-  double end_hours = 0;  // start + scheduled duration (worst case for strict spot)
+  double end_hours = 0;      // start + scheduled duration (worst case for strict spot)
   double runtime_hours = 0;  // the stage's runtime on this offer, without preemptions
   Money cost_usd = 0;        // expected compute cost
   bool reserved = false;     // runs on capacity the user already holds
