@@ -1,5 +1,6 @@
 #include "api/app.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -37,15 +38,14 @@ Result<catalog::IngestSummary> IngestWithProgress(broker::CatalogService& catalo
                                                   bool skip_bad_rows, std::ostream& log) {
   catalog::ParseOptions options;
   options.skip_bad_rows = skip_bad_rows;
-  bool printed = false;
-  options.progress = [&log, &printed](int64_t done, int64_t total) {
-    if (total < (4 << 20)) return;  // small files finish before a progress line helps
-    log << "\r  reading " << (done >> 20) << " / " << (total >> 20) << " MB" << std::flush;
-    printed = true;
+  // One line per large file, rewritten in place and ended when the file is read.
+  options.progress = [&log](const std::string& path, int64_t done, int64_t total) {
+    if (total < (1 << 20)) return;  // small files finish before a progress line helps
+    char line[64];
+    std::snprintf(line, sizeof line, "%.1f / %.1f MB", done / 1048576.0, total / 1048576.0);
+    log << "\r  reading " << path << ": " << line << (done == total ? "\n" : "") << std::flush;
   };
-  auto summary = catalog.Ingest(paths, options);
-  if (printed) log << "\n";
-  return summary;
+  return catalog.Ingest(paths, options);
 }
 
 namespace {

@@ -154,7 +154,11 @@ Result<IngestBatch> ParseCatalogFile(const IngestSource& source, const ParseOpti
   SKY_ASSIGN_OR_RETURN(ctx.provider, ProviderFor(source, format));
   ctx.observed_at = options.observed_at.empty() ? FileMtimeIso(source.path) : options.observed_at;
   ctx.skip_bad_rows = options.skip_bad_rows;
-  ctx.progress = options.progress;
+  if (options.progress) {
+    ctx.progress = [&options, path = source.path](int64_t done, int64_t total) {
+      options.progress(path, done, total);
+    };
+  }
   IngestBatch batch;
   batch.source = source.path;
   batch.format = format;

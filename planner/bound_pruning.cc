@@ -132,7 +132,8 @@ CandidateSet KeepWithin(const CandidateSet& set, const CandidateBounds& bounds, 
   for (size_t i = 0; i < set.stages.size(); ++i) {
     out.stages[i].candidates.clear();
     for (size_t c = 0; c < set.stages[i].candidates.size(); ++c) {
-      if (bounds.lower[i][c] <= limit) out.stages[i].candidates.push_back(set.stages[i].candidates[c]);
+      if (bounds.lower[i][c] <= limit)
+        out.stages[i].candidates.push_back(set.stages[i].candidates[c]);
     }
   }
   return out;
@@ -155,7 +156,8 @@ Result<std::vector<std::vector<double>>> FixedHours(const PipelineGraph& graph,
                                                     const CandidateSet& set, LinkTable& links,
                                                     bool inputs) {
   std::vector<std::vector<double>> hours(set.stages.size());
-  for (size_t i = 0; i < set.stages.size(); ++i) hours[i].assign(set.stages[i].candidates.size(), 0);
+  for (size_t i = 0; i < set.stages.size(); ++i)
+    hours[i].assign(set.stages[i].candidates.size(), 0);
   auto add = [&](int stage, const RegionId& other, double gb) -> Status {
     const auto& cs = set.stages[stage].candidates;
     for (size_t c = 0; c < cs.size() && gb > 0; ++c) {
@@ -175,12 +177,12 @@ Result<std::vector<std::vector<double>>> FixedHours(const PipelineGraph& graph,
   return hours;
 }
 
-}  // namespace
-
-Result<CandidateSet> DropLate(const PipelineGraph& graph, const CandidateSet& set,
-                              LinkTable& links, double deadline_hours) {
-  SKY_ASSIGN_OR_RETURN(auto in, FixedHours(graph, set, links, true));
-  SKY_ASSIGN_OR_RETURN(auto out, FixedHours(graph, set, links, false));
+// ready[i]: earliest start of stage i from its predecessors at their fastest; after[i]: the
+// shortest time from stage i's end to the makespan through its successors at their fastest.
+void EarliestBounds(const PipelineGraph& graph, const CandidateSet& set,
+                    const std::vector<std::vector<double>>& in,
+                    const std::vector<std::vector<double>>& out, std::vector<double>& ready,
+                    std::vector<double>& after) {
   const size_t n = set.stages.size();
   std::vector<std::vector<int>> preds(n), succs(n);
   for (const GraphEdge& e : graph.edges()) {
@@ -188,15 +190,15 @@ Result<CandidateSet> DropLate(const PipelineGraph& graph, const CandidateSet& se
     succs[e.from].push_back(e.to);
   }
   auto dur = [&](size_t i, size_t c) { return set.stages[i].candidates[c].cost.scheduled_hours; };
-  // ready[i]: earliest start from predecessors; finish[i]: earliest end of stage i.
-  std::vector<double> ready(n, 0), finish(n, kInf), after(n, 0), span(n, kInf);
+  ready.assign(n, 0);
+  after.assign(n, 0);
+  std::vector<double> finish(n, kInf), span(n, kInf);
   for (int i : graph.topological_order()) {
     for (int p : preds[i]) ready[i] = std::max(ready[i], finish[p]);
     for (size_t c = 0; c < in[i].size(); ++c) {
       finish[i] = std::min(finish[i], std::max(ready[i], in[i][c]) + dur(i, c));
     }
   }
-  // after[i]: shortest time from i's end to the makespan; span[i]: from i's start.
   const auto& topo = graph.topological_order();
   for (auto it = topo.rbegin(); it != topo.rend(); ++it) {
     const int i = *it;
@@ -205,6 +207,18 @@ Result<CandidateSet> DropLate(const PipelineGraph& graph, const CandidateSet& se
       span[i] = std::min(span[i], dur(i, c) + std::max(out[i][c], after[i]));
     }
   }
+}
+
+}  // namespace
+
+Result<CandidateSet> DropLate(const PipelineGraph& graph, const CandidateSet& set, LinkTable& links,
+                              double deadline_hours) {
+  SKY_ASSIGN_OR_RETURN(auto in, FixedHours(graph, set, links, true));
+  SKY_ASSIGN_OR_RETURN(auto out, FixedHours(graph, set, links, false));
+  const size_t n = set.stages.size();
+  std::vector<double> ready, after;
+  EarliestBounds(graph, set, in, out, ready, after);
+  auto dur = [&](size_t i, size_t c) { return set.stages[i].candidates[c].cost.scheduled_hours; };
   CandidateSet kept = set;
   const double limit = deadline_hours + 1e-9 * std::max(1.0, deadline_hours);
   for (size_t i = 0; i < n; ++i) {

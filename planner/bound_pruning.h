@@ -44,7 +44,7 @@ namespace sky::planner {
 // already exceed the deadline. Transfer times between stages count as 0, so the test is
 // exact (never drops a candidate of a feasible plan). Returns `set` unchanged when a stage
 // would be left without candidates (the MILP then proves and explains the infeasibility).
-Result<CandidateSet> DropLate(const PipelineGraph& graph, const CandidateSet& set,
-                              LinkTable& links, double deadline_hours);
+Result<CandidateSet> DropLate(const PipelineGraph& graph, const CandidateSet& set, LinkTable& links,
+                              double deadline_hours);
 
 }  // namespace sky::planner

@@ -36,8 +36,9 @@ bool MarketAllowed(const std::vector<Market>& markets, Market market) {
 // SatisfiesResources without allocating on the common mismatch (a hot loop over every offer).
 bool HasResources(const StageSpec& stage, const Offer& offer) {
   const Resources& res = stage.resources;
-  if (res.accelerators.empty()) return offer.accelerator.empty() && offer.accelerator_count == 0 &&
-                                       offer.vcpus >= res.cpus && offer.memory_gb >= res.memory_gb;
+  if (res.accelerators.empty())
+    return offer.accelerator.empty() && offer.accelerator_count == 0 && offer.vcpus >= res.cpus &&
+           offer.memory_gb >= res.memory_gb;
   bool count_ok = false;
   for (const auto& entry : res.accelerators) count_ok |= entry.second == offer.accelerator_count;
   return count_ok && SatisfiesResources(stage, offer);
@@ -145,8 +146,8 @@ void AddReservationCandidates(const PipelineSpec& spec, const StageSpec& stage,
 }
 
 StageCandidates StageCandidatesFor(const PipelineSpec& spec, const StageSpec& stage,
-                                   const std::vector<Offer>& offers,
-                                   const PlannerOptions& options, const CostModel& cost_model) {
+                                   const std::vector<Offer>& offers, const PlannerOptions& options,
+                                   const CostModel& cost_model) {
   StageCandidates out;
   // passed[f]: offers that got past filter f.
   std::array<int, static_cast<size_t>(Filter::kCount)> passed{};
@@ -154,7 +155,8 @@ StageCandidates StageCandidatesFor(const PipelineSpec& spec, const StageSpec& st
     if (offer.market == Market::kReserved) continue;
     const Filter failed = FirstFailingFilter(spec, stage, offer, options, false);
     for (int f = 0; f < static_cast<int>(failed); ++f) ++passed[f];
-    if (failed == Filter::kCount) out.candidates.push_back(MakeCandidate(stage, offer, -1, cost_model));
+    if (failed == Filter::kCount)
+      out.candidates.push_back(MakeCandidate(stage, offer, -1, cost_model));
   }
   AddReservationCandidates(spec, stage, offers, options, cost_model, out);
   if (!out.candidates.empty()) return out;
@@ -225,8 +227,7 @@ bool PruneOrder(const Candidate& a, const Candidate& b) {
 }
 
 bool SamePlace(const Candidate& a, const Candidate& b) {
-  return a.reservation == b.reservation && a.location == b.location &&
-         PlaceZone(a) == PlaceZone(b);
+  return a.reservation == b.reservation && a.location == b.location && PlaceZone(a) == PlaceZone(b);
 }
 
 }  // namespace

@@ -15,8 +15,8 @@ namespace sky::planner {
 // One offer a stage may run on.
 struct Candidate {
   const Offer* offer = nullptr;  // not owned; for a reservation the matching on-demand offer
-  int reservation = -1;  // index into spec.reservations, or -1
-  RegionId location;     // network location, "provider:region" (zones of a region are one)
+  int reservation = -1;          // index into spec.reservations, or -1
+  RegionId location;             // network location, "provider:region" (zones of a region are one)
   CandidateCost cost;
 };
 

@@ -17,12 +17,11 @@ class CandidatesTest : public ::testing::Test {
     offers_ = {
         MakeOffer("aws", "us-east-1", "", "p4d.24xlarge", "A100", 8, Market::kOnDemand, 32.77),
         MakeOffer("aws", "us-east-1", "", "p4d.24xlarge", "A100", 8, Market::kReserved, 19.22),
-        MakeOffer("gcp", "us-central1", "us-central1-a", "a2-highgpu-8g", "A100", 8,
-                  Market::kSpot, 9.12),
-        MakeOffer("gcp", "us-central1", "us-central1-b", "a2-highgpu-8g", "A100", 8,
-                  Market::kSpot, 9.12),
-        MakeOffer("gcp", "europe-west4", "", "a2-highgpu-8g", "A100", 8, Market::kOnDemand,
-                  29.39),
+        MakeOffer("gcp", "us-central1", "us-central1-a", "a2-highgpu-8g", "A100", 8, Market::kSpot,
+                  9.12),
+        MakeOffer("gcp", "us-central1", "us-central1-b", "a2-highgpu-8g", "A100", 8, Market::kSpot,
+                  9.12),
+        MakeOffer("gcp", "europe-west4", "", "a2-highgpu-8g", "A100", 8, Market::kOnDemand, 29.39),
         MakeOffer("gcp", "us-central1", "", "a2-highgpu-4g", "A100", 4, Market::kOnDemand, 14.69),
         MakeOffer("gcp", "us-central1", "", "n2-standard-32", "", 0, Market::kOnDemand, 1.55),
     };

@@ -14,8 +14,8 @@ TEST(CostModelTest, OnDemandCostsPriceTimesRuntime) {
   PipelineSpec spec;
   PlannerOptions options;
   CostModel model(spec, options);
-  const Offer o = MakeOffer("aws", "us-east-1", "", "p4d.24xlarge", "A100", 8, Market::kOnDemand,
-                            32.77);
+  const Offer o =
+      MakeOffer("aws", "us-east-1", "", "p4d.24xlarge", "A100", 8, Market::kOnDemand, 32.77);
   const CandidateCost c = model.Evaluate(GpuStage("train", "A100", 8, 10), o, 10, false);
   EXPECT_DOUBLE_EQ(c.expected_hours, 10);
   EXPECT_DOUBLE_EQ(c.scheduled_hours, 10);
@@ -64,8 +64,8 @@ TEST(CostModelTest, ReservationIsFreeAndRuntimeLookupIsCaseInsensitive) {
   EXPECT_EQ(CostModel::RuntimeHours(stage, "A100"), 20);
   EXPECT_EQ(CostModel::RuntimeHours(stage, "h100"), 11);
   EXPECT_FALSE(CostModel::RuntimeHours(stage, "L4").has_value());
-  const Offer o = MakeOffer("aws", "us-east-1", "", "p4d.24xlarge", "A100", 8, Market::kOnDemand,
-                            32.77);
+  const Offer o =
+      MakeOffer("aws", "us-east-1", "", "p4d.24xlarge", "A100", 8, Market::kOnDemand, 32.77);
   const CandidateCost c = model.Evaluate(stage, o, 20, true);
   EXPECT_DOUBLE_EQ(c.expected_cost, 0);
   EXPECT_DOUBLE_EQ(c.scheduled_hours, 20);

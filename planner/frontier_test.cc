@@ -49,8 +49,8 @@ TEST(FrontierTest, EmptyWhenNothingIsFeasibleAndErrorsPassThrough) {
   auto none = TraceFrontier([](std::optional<double>) { return Result<Plan>(Plan{}); });
   ASSERT_TRUE(none.ok());
   EXPECT_TRUE(none->empty());
-  auto error = TraceFrontier(
-      [](std::optional<double>) { return Result<Plan>(Status::Internal("boom")); });
+  auto error =
+      TraceFrontier([](std::optional<double>) { return Result<Plan>(Status::Internal("boom")); });
   EXPECT_TRUE(error.status().IsInternal());
 }
 

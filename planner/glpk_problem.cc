@@ -171,8 +171,8 @@ Status GlpkProblem::Validate(const MilpModel& model) {
   }
   std::vector<int> seen(model.columns.size(), -1);
   for (size_t i = 0; i < model.rows.size(); ++i) {
-    SKY_RETURN_IF_ERROR(ValidateRow(model.rows[i], model.columns.size(), seen,
-                                    static_cast<int>(i)));
+    SKY_RETURN_IF_ERROR(
+        ValidateRow(model.rows[i], model.columns.size(), seen, static_cast<int>(i)));
   }
   return Status::Ok();
 }
@@ -193,8 +193,7 @@ Result<MilpSolution> GlpkProblem::Solve(const MilpModel& model, const MilpSolveO
     return Status::Internal("glpk: cannot write MPS file " + options.mps_path);
   }
   SKY_ASSIGN_OR_RETURN(MilpSolution sol, RunIntopt(p.get(), options));
-  sol.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  sol.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return sol;
 }
 

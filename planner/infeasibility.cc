@@ -31,22 +31,22 @@ Result<std::vector<std::string>> ExplainInfeasible(const PipelineSpec& spec,
   }
   if (!reasons.empty()) return reasons;
   if (spec.deadline_hours) {
-    SKY_ASSIGN_OR_RETURN(ProbeResult fastest, probe({Objective::kTime, std::nullopt, std::nullopt}));
+    SKY_ASSIGN_OR_RETURN(ProbeResult fastest,
+                         probe({Objective::kTime, std::nullopt, std::nullopt}));
     if (fastest.time_limit) return std::vector<std::string>{kTimeLimit};
     if (fastest.feasible && Exceeds(fastest.makespan_hours, *spec.deadline_hours)) {
-      return std::vector<std::string>{"fastest possible makespan " +
-                                      FormatNumber(fastest.makespan_hours) +
-                                      " h exceeds the deadline " +
-                                      FormatNumber(*spec.deadline_hours) + " h"};
+      return std::vector<std::string>{
+          "fastest possible makespan " + FormatNumber(fastest.makespan_hours) +
+          " h exceeds the deadline " + FormatNumber(*spec.deadline_hours) + " h"};
     }
   }
   if (spec.budget_usd) {
-    SKY_ASSIGN_OR_RETURN(ProbeResult cheapest, probe({Objective::kCost, std::nullopt, std::nullopt}));
+    SKY_ASSIGN_OR_RETURN(ProbeResult cheapest,
+                         probe({Objective::kCost, std::nullopt, std::nullopt}));
     if (cheapest.time_limit) return std::vector<std::string>{kTimeLimit};
     if (cheapest.feasible && Exceeds(cheapest.cost_usd, *spec.budget_usd)) {
-      return std::vector<std::string>{"cheapest possible cost $" +
-                                      FormatNumber(cheapest.cost_usd) + " exceeds the budget $" +
-                                      FormatNumber(*spec.budget_usd)};
+      return std::vector<std::string>{"cheapest possible cost $" + FormatNumber(cheapest.cost_usd) +
+                                      " exceeds the budget $" + FormatNumber(*spec.budget_usd)};
     }
   }
   if (spec.deadline_hours && spec.budget_usd) {

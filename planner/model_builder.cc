@@ -60,7 +60,7 @@ Result<PlannerModel> ModelBuilder::Build(const ModelOptions& options) {
   AddAssignmentConstraints(m);
   AddReservationConstraints(m);
   SKY_RETURN_IF_ERROR(AddInputReads(m));
-  SKY_RETURN_IF_ERROR(AddEdgeTransfers(m));
+  SKY_RETURN_IF_ERROR(AddEdgeTransfers(m, options.pair_rows));
   SKY_RETURN_IF_ERROR(AddOutputDeliveries(m));
   AddCostRow(m, options);
   SetObjective(m, options.objective);
@@ -77,8 +77,8 @@ Status ModelBuilder::AddStageColumns(PlannerModel& m) const {
     if (cs.empty()) return Status::Internal("model: stage without candidates");
     m.x.emplace_back();
     for (size_t c = 0; c < cs.size(); ++c) {
-      m.x[i].push_back(m.milp.AddColumn(
-          {Name("x", i, static_cast<int>(c)), ColumnKind::kBinary, 0, 1, 0}));
+      m.x[i].push_back(
+          m.milp.AddColumn({Name("x", i, static_cast<int>(c)), ColumnKind::kBinary, 0, 1, 0}));
       m.cost.push_back(cs[c].cost.expected_cost);
     }
   }
@@ -149,12 +149,12 @@ Status ModelBuilder::AddInputReads(PlannerModel& m) {
   return Status::Ok();
 }
 
-Status ModelBuilder::AddEdgeTransfers(PlannerModel& m) {
+Status ModelBuilder::AddEdgeTransfers(PlannerModel& m, bool pair_rows) {
   for (const GraphEdge& e : graph_.edges()) {
     MilpRow precedence = PrecedenceRow(m, e.from, e.to);
     precedence.name = Name("after", e.from, e.to);
     if (e.gb > 0) {
-      SKY_RETURN_IF_ERROR(AddPairColumns(m, e, precedence));
+      SKY_RETURN_IF_ERROR(AddPairColumns(m, e, precedence, pair_rows));
     }
     RowBuilder merged;
     for (size_t k = 0; k < precedence.cols.size(); ++k) {
@@ -165,41 +165,44 @@ Status ModelBuilder::AddEdgeTransfers(PlannerModel& m) {
   return Status::Ok();
 }
 
-Status ModelBuilder::AddPairColumns(PlannerModel& m, const GraphEdge& e, MilpRow& precedence) {
+Status ModelBuilder::AddSingleSide(PlannerModel& m, const GraphEdge& e, MilpRow& precedence) {
+  // w[l][m] equals y of the side with several locations: put the link on its x.
+  const bool single_src = locations_[e.from].size() == 1;
+  const int side = single_src ? e.to : e.from;
+  const auto& cs = cands_.stages[side].candidates;
+  for (size_t c = 0; c < cs.size(); ++c) {
+    const RegionId& src = single_src ? locations_[e.from][0] : cs[c].location;
+    const RegionId& dst = single_src ? cs[c].location : locations_[e.to][0];
+    SKY_ASSIGN_OR_RETURN(LinkCost link, links_.Link(src, dst));
+    precedence.Add(m.x[side][c], -TransferHours(e.gb, link.gbps));
+    m.cost[m.x[side][c]] += e.gb * link.usd_per_gb;
+  }
+  return Status::Ok();
+}
+
+Status ModelBuilder::AddPairColumns(PlannerModel& m, const GraphEdge& e, MilpRow& precedence,
+                                    bool pair_rows) {
   const auto& src_locs = locations_[e.from];
   const auto& dst_locs = locations_[e.to];
-  const bool single_src = src_locs.size() == 1;
-  if (single_src || dst_locs.size() == 1) {
-    // w[l][m] equals y of the side with several locations: put the link on its x.
-    const int side = single_src ? e.to : e.from;
-    const auto& cs = cands_.stages[side].candidates;
-    for (size_t c = 0; c < cs.size(); ++c) {
-      const RegionId& src = single_src ? src_locs[0] : cs[c].location;
-      const RegionId& dst = single_src ? cs[c].location : dst_locs[0];
-      SKY_ASSIGN_OR_RETURN(LinkCost link, links_.Link(src, dst));
-      precedence.Add(m.x[side][c], -TransferHours(e.gb, link.gbps));
-      m.cost[m.x[side][c]] += e.gb * link.usd_per_gb;
-    }
-    return Status::Ok();
-  }
+  if (src_locs.size() == 1 || dst_locs.size() == 1) return AddSingleSide(m, e, precedence);
   std::vector<RowBuilder> out_rows(src_locs.size()), in_rows(dst_locs.size());
   for (size_t l = 0; l < src_locs.size(); ++l) {
     for (size_t d = 0; d < dst_locs.size(); ++d) {
       SKY_ASSIGN_OR_RETURN(LinkCost link, links_.Link(src_locs[l], dst_locs[d]));
-      const int w = m.milp.AddColumn({Name("w", e.from, e.to, static_cast<int>(l),
-                                           static_cast<int>(d)),
-                                      ColumnKind::kContinuous, 0, 1, 0});
+      const int w =
+          m.milp.AddColumn({Name("w", e.from, e.to, static_cast<int>(l), static_cast<int>(d)),
+                            ColumnKind::kContinuous, 0, 1, 0});
       m.cost.push_back(e.gb * link.usd_per_gb);
       ++m.pair_columns;
       precedence.Add(w, -TransferHours(e.gb, link.gbps));
-      // w >= y_il + y_jm - 1
+      // w >= y_il + y_jm - 1 (implied by the flow rows below, see model_builder.h)
       MilpRow lin;
       lin.name = Name("pair", e.from, e.to, static_cast<int>(l)) + "_" + std::to_string(d);
       lin.lower = -1;
       lin.Add(w, 1);
       for (int c : at_location_[e.from][l]) lin.Add(m.x[e.from][c], -1);
       for (int c : at_location_[e.to][d]) lin.Add(m.x[e.to][c], -1);
-      m.milp.AddRow(std::move(lin));
+      if (pair_rows) m.milp.AddRow(std::move(lin));
       out_rows[l].Add(w, 1);
       in_rows[d].Add(w, 1);
     }
@@ -253,9 +256,11 @@ Status ModelBuilder::AddOutputDeliveries(PlannerModel& m) {
 }
 
 void ModelBuilder::AddCostRow(PlannerModel& m, const ModelOptions& options) const {
+  // Only with a budget: a free row would be read as the objective by MPS readers.
+  if (!options.budget_usd) return;
   MilpRow row;
   row.name = "cost";
-  row.upper = options.budget_usd ? *options.budget_usd : kInfinity;
+  row.upper = *options.budget_usd;
   for (size_t j = 0; j < m.cost.size(); ++j) {
     if (m.cost[j] != 0) row.Add(static_cast<int>(j), m.cost[j]);
   }

@@ -56,6 +56,12 @@ TEST_F(ModelBuilderTest, PairVariablesGrowWithLocationsNotOffers) {
   EXPECT_EQ(m->pair_columns, 6);
   EXPECT_EQ(m->milp.columns.size(), 6u + 2u + 1u + 6u);
   EXPECT_TRUE(GlpkProblem::Validate(m->milp).ok());
+  // The implied w >= y + y - 1 rows only on request: one per pair.
+  ModelOptions with_rows;
+  with_rows.pair_rows = true;
+  auto explicit_rows = Build(with_rows);
+  ASSERT_TRUE(explicit_rows.ok());
+  EXPECT_EQ(explicit_rows->milp.rows.size(), m->milp.rows.size() + 6u);
   // A single train location: w is y of prep, no pair columns at all.
   offers_.pop_back();
   m = Build({});
@@ -74,7 +80,7 @@ TEST_F(ModelBuilderTest, ObjectiveBudgetAndDeadline) {
   auto c = Build({Objective::kCost, std::nullopt, std::nullopt});
   ASSERT_TRUE(c.ok());
   EXPECT_NEAR(c->milp.columns[c->x[1][0]].objective, 327.7, 1e-9);
-  EXPECT_EQ(c->milp.rows[c->cost_row].upper, kInfinity);
+  EXPECT_EQ(c->cost_row, -1);  // no budget, no cost row
 }
 
 }  // namespace

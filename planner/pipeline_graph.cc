@@ -15,9 +15,7 @@ class IssueList {
   void NonNegative(const std::string& path, double value) {
     if (!std::isfinite(value) || value < 0) Add(path, "must be a finite number >= 0");
   }
-  Status ToStatus() const {
-    return text_.empty() ? Status::Ok() : Status::InvalidArgument(text_);
-  }
+  Status ToStatus() const { return text_.empty() ? Status::Ok() : Status::InvalidArgument(text_); }
 
  private:
   std::string text_;
@@ -41,8 +39,8 @@ void CheckStageNumbers(const StageSpec& stage, const std::string& path, IssueLis
   issues.NonNegative(path + ".resources.cpus", stage.resources.cpus);
   issues.NonNegative(path + ".resources.memory_gb", stage.resources.memory_gb);
   issues.NonNegative(path + ".output_gb", stage.output_gb);
-  if (stage.checkpoint_minutes && !(*stage.checkpoint_minutes > 0 &&
-                                    std::isfinite(*stage.checkpoint_minutes))) {
+  if (stage.checkpoint_minutes &&
+      !(*stage.checkpoint_minutes > 0 && std::isfinite(*stage.checkpoint_minutes))) {
     issues.Add(path + ".checkpoint_minutes", "must be a finite number > 0");
   }
 }
@@ -90,7 +88,8 @@ void CheckSpecNumbers(const PipelineSpec& spec, IssueList& issues) {
   }
   issues.NonNegative("restart_minutes", spec.restart_minutes);
   for (size_t i = 0; i < spec.reservations.size(); ++i) {
-    if (spec.reservations[i].count < 0) issues.Add(At("reservations", i) + ".count", "must be >= 0");
+    if (spec.reservations[i].count < 0)
+      issues.Add(At("reservations", i) + ".count", "must be >= 0");
   }
 }
 

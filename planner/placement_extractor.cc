@@ -55,9 +55,8 @@ Status PlacementExtractor::AddInputs(const std::vector<int>& choice, Plan& plan,
   for (const InputRead& read : graph_.reads()) {
     if (read.gb <= 0) continue;
     const Candidate& c = cands_.stages[read.stage].candidates[choice[read.stage]];
-    SKY_ASSIGN_OR_RETURN(Transfer t,
-                         Move(read.name, graph_.name(read.stage), read.location, c.location,
-                              read.gb));
+    SKY_ASSIGN_OR_RETURN(
+        Transfer t, Move(read.name, graph_.name(read.stage), read.location, c.location, read.gb));
     ready[read.stage] = std::max(ready[read.stage], t.hours);
     plan.transfers.push_back(std::move(t));
   }
@@ -95,8 +94,7 @@ Status PlacementExtractor::AddDeliveries(const std::vector<int>& choice, Plan& p
     const Candidate& c = cands_.stages[out.stage].candidates[choice[out.stage]];
     SKY_ASSIGN_OR_RETURN(Transfer t,
                          Move(graph_.name(out.stage), "output", c.location, out.location, out.gb));
-    plan.makespan_hours =
-        std::max(plan.makespan_hours, plan.stages[out.stage].end_hours + t.hours);
+    plan.makespan_hours = std::max(plan.makespan_hours, plan.stages[out.stage].end_hours + t.hours);
     plan.transfers.push_back(std::move(t));
   }
   return Status::Ok();

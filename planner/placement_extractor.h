@@ -34,8 +34,8 @@ class PlacementExtractor {
   Status AddEdges(const std::vector<int>& choice, Plan& plan, std::vector<double>& ready);
   Status AddDeliveries(const std::vector<int>& choice, Plan& plan);
   StagePlacement Place(int stage, const Candidate& c, double start) const;
-  Result<Transfer> Move(std::string from, std::string to, const RegionId& src,
-                        const RegionId& dst, double gb);
+  Result<Transfer> Move(std::string from, std::string to, const RegionId& src, const RegionId& dst,
+                        double gb);
 
   const PipelineGraph& graph_;
   const CandidateSet& cands_;

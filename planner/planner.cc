@@ -13,8 +13,7 @@ Result<Plan> PlanPipeline(const PipelineSpec& spec, const std::vector<Offer>& of
 }
 
 Result<std::vector<Plan>> PlanFrontier(const PipelineSpec& spec, const std::vector<Offer>& offers,
-                                       const NetworkModel& network,
-                                       const PlannerOptions& options) {
+                                       const NetworkModel& network, const PlannerOptions& options) {
   PlanningRun run(spec, offers, network, options);
   SKY_RETURN_IF_ERROR(run.Prepare());
   // Every point is the cheapest plan for its deadline; the spec's own deadline is the

@@ -39,8 +39,8 @@ class PlannerTest : public ::testing::Test {
         MakeOffer("gcp", "us-central1", "", "n2-standard-32", "", 0, Market::kOnDemand, 1.55),
         MakeOffer("aws", "us-east-1", "", "c6i.8xlarge", "", 0, Market::kOnDemand, 1.36),
         MakeOffer("gcp", "us-central1", "", "a2-highgpu-8g", "A100", 8, Market::kOnDemand, 29.39),
-        MakeOffer("gcp", "us-central1", "us-central1-a", "a2-highgpu-8g", "A100", 8,
-                  Market::kSpot, 9.12),
+        MakeOffer("gcp", "us-central1", "us-central1-a", "a2-highgpu-8g", "A100", 8, Market::kSpot,
+                  9.12),
         MakeOffer("aws", "us-east-1", "", "p5.48xlarge", "H100", 8, Market::kOnDemand, 55.04),
         MakeOffer("lambda", "us-east-1", "", "gpu_8x_h100_sxm5", "H100", 8, Market::kOnDemand,
                   23.92),
@@ -54,9 +54,8 @@ class PlannerTest : public ::testing::Test {
     auto plan = PlanPipeline(spec_, offers_, network_, options_);
     EXPECT_TRUE(plan.ok()) << plan.status().ToString();
     if (!plan.ok()) return {};
-    EXPECT_EQ(testing::JoinViolations(testing::CheckPlan(*plan, spec_, offers_, network_,
-                                                         options_)),
-              "");
+    EXPECT_EQ(
+        testing::JoinViolations(testing::CheckPlan(*plan, spec_, offers_, network_, options_)), "");
     return *plan;
   }
 
@@ -176,9 +175,9 @@ TEST_F(PlannerTest, FrontierTradesCostForTime) {
   PipelineSpec no_deadline = spec_;
   for (size_t k = 0; k < frontier->size(); ++k) {
     const Plan& p = (*frontier)[k];
-    EXPECT_EQ(testing::JoinViolations(
-                  testing::CheckPlan(p, no_deadline, offers_, network_, options_)),
-              "");
+    EXPECT_EQ(
+        testing::JoinViolations(testing::CheckPlan(p, no_deadline, offers_, network_, options_)),
+        "");
     if (k > 0) {
       EXPECT_GT(p.makespan_hours, (*frontier)[k - 1].makespan_hours);
       EXPECT_LT(p.total_cost_usd, (*frontier)[k - 1].total_cost_usd);

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
-#include <cstdio>
-#include <cstdlib>
 
 #include "planner/bound_pruning.h"
 #include "planner/placement_extractor.h"
@@ -34,6 +32,31 @@ Status ValidateOffers(const std::vector<Offer>& offers) {
     }
   }
   return Status::Ok();
+}
+
+// The model of the lexicographic second solve: the first objective capped at its optimum,
+// the tie-break (makespan after cost, cost after makespan) as the objective.
+MilpModel SecondModel(const PlannerModel& model, bool by_cost, double optimum) {
+  MilpModel milp = model.milp;
+  if (!by_cost) {
+    MilpColumn& makespan = milp.columns[model.makespan];
+    makespan.upper = std::min(makespan.upper, optimum + Slack(optimum));
+    for (size_t j = 0; j < milp.columns.size(); ++j) milp.columns[j].objective = model.cost[j];
+    return milp;
+  }
+  if (model.cost_row < 0) {
+    MilpRow row;
+    row.name = "cost";
+    for (size_t j = 0; j < model.cost.size(); ++j) {
+      if (model.cost[j] != 0) row.Add(static_cast<int>(j), model.cost[j]);
+    }
+    milp.AddRow(std::move(row));
+  }
+  MilpRow& cost = model.cost_row < 0 ? milp.rows.back() : milp.rows[model.cost_row];
+  cost.upper = std::min(cost.upper, optimum + Slack(optimum));
+  for (MilpColumn& c : milp.columns) c.objective = 0;
+  milp.columns[model.makespan].objective = 1;
+  return milp;
 }
 
 }  // namespace
@@ -82,22 +105,23 @@ Result<MilpSolution> PlanningRun::RunSolver(const MilpModel& milp, bool presolve
                                             double cap_seconds) {
   MilpSolveOptions so;
   so.presolve = presolve;
-  const auto used = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() -
-                                                                          solve_started_);
+  const auto used =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - solve_started_);
   so.time_limit = std::max(std::chrono::milliseconds(1), options_.time_limit - used);
   if (cap_seconds > 0) {
-    so.time_limit = std::min(so.time_limit, std::chrono::milliseconds(static_cast<int64_t>(
-                                                std::ceil(cap_seconds * 1000))));
+    so.time_limit =
+        std::min(so.time_limit,
+                 std::chrono::milliseconds(static_cast<int64_t>(std::ceil(cap_seconds * 1000))));
   }
   so.mip_gap = options_.mip_gap;
-  if (!mps_written_ && !options_.export_mps_path.empty()) {
+  // The model exported is the first full one (not the bound trial's).
+  if (tie_break_ && !mps_written_ && !options_.export_mps_path.empty()) {
     so.mps_path = options_.export_mps_path;
     mps_written_ = true;
   }
   SKY_ASSIGN_OR_RETURN(MilpSolution sol, GlpkProblem::Solve(milp, so));
   solver_seconds_ += sol.seconds;
   last_solve_seconds_ = sol.seconds;
-  if (std::getenv("SKY_DEBUG_SOLVES")) std::fprintf(stderr, "solve cols %zu rows %zu status %d obj %.6f %.3fs\n", milp.columns.size(), milp.rows.size(), (int)sol.status, sol.objective, sol.seconds);
   return sol;
 }
 
@@ -111,7 +135,8 @@ Result<Plan> PlanningRun::Solve(const ModelOptions& model_options) {
   if (all_have_candidates) {
     CandidateSet reduced;
     SKY_ASSIGN_OR_RETURN(bool use_reduced, ReduceByBounds(model_options, plan, reduced));
-    SKY_RETURN_IF_ERROR(BuildSolveExtract(use_reduced ? reduced : candidates_, model_options, plan));
+    SKY_RETURN_IF_ERROR(
+        BuildSolveExtract(use_reduced ? reduced : candidates_, model_options, plan));
   }
   if (plan.status == PlanStatus::kInfeasible && plan.infeasible_reasons.empty()) {
     const auto t = Clock::now();
@@ -145,8 +170,8 @@ Result<bool> PlanningRun::ReduceByBounds(const ModelOptions& model_options, Plan
   const auto t = Clock::now();
   CandidateSet timely = candidates_;
   if (model_options.deadline_hours) {
-    SKY_ASSIGN_OR_RETURN(timely, DropLate(*graph_, candidates_, links_,
-                                          *model_options.deadline_hours));
+    SKY_ASSIGN_OR_RETURN(timely,
+                         DropLate(*graph_, candidates_, links_, *model_options.deadline_hours));
   }
   SKY_ASSIGN_OR_RETURN(CandidateBounds bounds, CostLowerBounds(*graph_, timely, links_));
   const CandidateSet trial_set = Restrict(timely, bounds, kTrialLocations);
@@ -160,7 +185,8 @@ Result<bool> PlanningRun::ReduceByBounds(const ModelOptions& model_options, Plan
   const bool bounded = trial.status != PlanStatus::kInfeasible;
   if (bounded) reduced = KeepWithin(timely, bounds, trial.total_cost_usd);
   // candidates_pruned counts what the final MILP does not see: dominated or out of bounds.
-  if (bounded) plan.solver.candidates_pruned += CountCandidates(candidates_) - CountCandidates(reduced);
+  if (bounded)
+    plan.solver.candidates_pruned += CountCandidates(candidates_) - CountCandidates(reduced);
   AddPass(plan, "bound", t);
   return bounded;
 }
@@ -216,17 +242,7 @@ Status PlanningRun::Refine(const PlannerModel& model, const CandidateSet& set,
   if (by_cost && (!tie_break_ || last_solve_seconds_ > kMaxTieBreakBaseSeconds)) {
     return Status::Ok();
   }
-  MilpModel milp = model.milp;
-  if (by_cost) {
-    MilpRow& cost = milp.rows[model.cost_row];
-    cost.upper = std::min(cost.upper, optimum + Slack(optimum));
-    for (MilpColumn& c : milp.columns) c.objective = 0;
-    milp.columns[model.makespan].objective = 1;
-  } else {
-    MilpColumn& makespan = milp.columns[model.makespan];
-    makespan.upper = std::min(makespan.upper, optimum + Slack(optimum));
-    for (size_t j = 0; j < milp.columns.size(); ++j) milp.columns[j].objective = model.cost[j];
-  }
+  const MilpModel milp = SecondModel(model, by_cost, optimum);
   SKY_ASSIGN_OR_RETURN(MilpSolution second, RunSolver(milp, presolve));
   if (second.status != MilpStatus::kOptimal && second.status != MilpStatus::kFeasible) {
     return Status::Ok();

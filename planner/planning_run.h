@@ -42,7 +42,7 @@ class PlanningRun {
   // MPS file when asked.
   // `cap_seconds` > 0 bounds this solve further.
   Result<MilpSolution> RunSolver(const MilpModel& milp, bool presolve, double cap_seconds = 0);
-  
+
   // Second, lexicographic solve: among optimal plans, the fastest (cost objective) or the
   // cheapest (time objective). Keeps `plan` unless the answer is better when read back.
   Status Refine(const PlannerModel& model, const CandidateSet& set,
@@ -50,10 +50,8 @@ class PlanningRun {
   // For the cost objective: solves over the candidates at the few best locations of each
   // stage, and keeps in `reduced` only candidates whose lower bound does not exceed that
   // plan's cost (bound_pruning.h). Returns whether `reduced` is to be used.
-  Result<bool> ReduceByBounds(const ModelOptions& model_options, Plan& plan,
-                              CandidateSet& reduced);
-  Status BuildSolveExtract(const CandidateSet& set, const ModelOptions& model_options,
-                           Plan& plan);
+  Result<bool> ReduceByBounds(const ModelOptions& model_options, Plan& plan, CandidateSet& reduced);
+  Status BuildSolveExtract(const CandidateSet& set, const ModelOptions& model_options, Plan& plan);
   static bool WithinLimits(const Plan& plan, const ModelOptions& model_options);
   Result<ProbeResult> RunProbe(const ModelOptions& model_options);
   Status SolveAndExtract(PlannerModel& model, const CandidateSet& set,

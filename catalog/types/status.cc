@@ -33,7 +33,15 @@ Status Status::WithPrefix(std::string_view prefix) const {
   std::string msg(prefix);
   msg += ": ";
   msg += message_;
-  return Status(code_, std::move(msg));
+  Status out(code_, std::move(msg));
+  out.reason_ = reason_;
+  return out;
+}
+
+Status Status::WithReason(std::string reason) const {
+  Status out = *this;
+  if (!ok()) out.reason_ = std::move(reason);
+  return out;
 }
 
 }  // namespace sky

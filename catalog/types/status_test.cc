@@ -36,6 +36,15 @@ TEST(StatusTest, MovePreservesCode) {
   EXPECT_EQ(b.message(), "throttled");
 }
 
+TEST(StatusTest, ReasonRefinesTheCodeAndSurvivesPrefix) {
+  Status quota = Status::ResourceExhausted("vCPU limit").WithReason("quota");
+  EXPECT_TRUE(quota.IsResourceExhausted());
+  EXPECT_EQ(quota.reason(), "quota");
+  EXPECT_EQ(quota.WithPrefix("aws").reason(), "quota");
+  EXPECT_TRUE(Status::ResourceExhausted("x").reason().empty());
+  EXPECT_TRUE(Status::Ok().WithReason("quota").reason().empty());
+}
+
 TEST(StatusTest, WithPrefixKeepsCode) {
   Status s = Status::InvalidArgument("bad price").WithPrefix("vms.csv:3");
   EXPECT_TRUE(s.IsInvalidArgument());

@@ -55,8 +55,8 @@ std::optional<double> Fits(const PipelineSpec& spec, const StageSpec& s, const O
     gpu_ok |= AsciiLower(name) == AsciiLower(o.accelerator) && count == o.accelerator_count;
   }
   const auto& c = spec.constraints;
-  const bool provider_ok = c.providers.empty() || std::count(c.providers.begin(),
-                                                             c.providers.end(), o.provider);
+  const bool provider_ok =
+      c.providers.empty() || std::count(c.providers.begin(), c.providers.end(), o.provider);
   auto sr = c.stage_regions.find(s.name);
   bool ok = gpu_ok && provider_ok && AnyGlob(c.regions, o) &&
             (sr == c.stage_regions.end() || AnyGlob(sr->second, o));

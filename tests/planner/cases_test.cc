@@ -60,8 +60,8 @@ std::vector<std::string> KnownAccelerators() {
 
 std::vector<std::string> CaseFiles() {
   std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(SKY_SOURCE_DIR) +
-                                                               "/tests/planner_cases")) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(SKY_SOURCE_DIR) + "/tests/planner_cases")) {
     if (entry.path().extension() == ".json") files.push_back(entry.path().string());
   }
   std::sort(files.begin(), files.end());
@@ -128,7 +128,8 @@ TEST_P(PlannerCasesTest, PlansAsExpected) {
   PlannerOptions options;
   if (c.contains("options")) {
     const json& opts = c["options"];
-    if (opts.contains("excluded")) options.excluded = opts["excluded"].get<std::vector<std::string>>();
+    if (opts.contains("excluded"))
+      options.excluded = opts["excluded"].get<std::vector<std::string>>();
     options.default_preemption_rate = opts.value("default_preemption_rate", 0.1);
   }
   auto plan = PlanPipeline(*spec, offers, *network_, options);

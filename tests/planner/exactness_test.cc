@@ -142,12 +142,13 @@ TEST(ExactnessTest, MilpMatchesBruteForceOnRandomInstances) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     CheckInstance(seed, network, tally);
   }
-  std::printf("instances %d: optimal %d, infeasible %d, objective cost %d, time %d; "
-              "frontiers %d with %d points; reasons: no candidate %d, deadline %d, budget %d, "
-              "both %d\n",
-              kInstances, tally.optimal, tally.infeasible, tally.by_objective[0],
-              tally.by_objective[1], tally.frontiers, tally.frontier_points, tally.reasons[0],
-              tally.reasons[1], tally.reasons[2], tally.reasons[3]);
+  std::printf(
+      "instances %d: optimal %d, infeasible %d, objective cost %d, time %d; "
+      "frontiers %d with %d points; reasons: no candidate %d, deadline %d, budget %d, "
+      "both %d\n",
+      kInstances, tally.optimal, tally.infeasible, tally.by_objective[0], tally.by_objective[1],
+      tally.frontiers, tally.frontier_points, tally.reasons[0], tally.reasons[1], tally.reasons[2],
+      tally.reasons[3]);
   EXPECT_GE(tally.optimal, kInstances / 2);
   EXPECT_GE(tally.infeasible, 20);
   EXPECT_GE(tally.by_objective[1], 60);

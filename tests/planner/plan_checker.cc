@@ -19,8 +19,8 @@ std::string Lower(std::string s) { return AsciiLower(s); }
 bool RegionMatches(const std::vector<std::string>& globs, const Offer& o) {
   if (globs.empty()) return true;
   for (const std::string& g : globs) {
-    const std::string text = g.find(':') != std::string::npos ? o.provider + ":" + o.region
-                                                               : o.region;
+    const std::string text =
+        g.find(':') != std::string::npos ? o.provider + ":" + o.region : o.region;
     if (GlobMatch(g, text)) return true;
   }
   return false;
@@ -101,9 +101,9 @@ class Checker {
     if (sr != c.stage_regions.end() && !RegionMatches(sr->second, o)) {
       Fail(who + "region " + o.region + " outside stage_regions");
     }
-    const bool market_ok =
-        c.markets.empty() ? (o.market == Market::kOnDemand || o.market == Market::kSpot)
-                          : std::count(c.markets.begin(), c.markets.end(), o.market) > 0;
+    const bool market_ok = c.markets.empty()
+                               ? (o.market == Market::kOnDemand || o.market == Market::kSpot)
+                               : std::count(c.markets.begin(), c.markets.end(), o.market) > 0;
     if (!reserved && !market_ok) Fail(who + "market not allowed");
     for (const std::string& e : options_.excluded) {
       const std::string region = o.provider + ":" + o.region;
@@ -123,9 +123,8 @@ class Checker {
     double e = t, w = t, cost = p.reserved ? 0.0 : o.price_per_hour * t;
     if (!p.reserved && o.market == Market::kSpot) {
       auto rate = options_.preemption_rates.find(o.id);
-      const double lambda = rate != options_.preemption_rates.end()
-                                ? rate->second
-                                : options_.default_preemption_rate;
+      const double lambda =
+          rate != options_.preemption_rates.end() ? rate->second : options_.default_preemption_rate;
       const double c = st.checkpoint_minutes ? *st.checkpoint_minutes / 60 : t;
       const double r = spec_.restart_minutes / 60;
       e = t * (1 + lambda * (c / 2 + r));
@@ -134,8 +133,8 @@ class Checker {
     }
     if (!Near(p.runtime_hours, t)) Fail(who + "runtime " + std::to_string(p.runtime_hours));
     if (!Near(p.end_hours - p.start_hours, w)) Fail(who + "scheduled duration is wrong");
-    if (!Near(p.cost_usd, cost)) Fail(who + "cost " + std::to_string(p.cost_usd) +
-                                      " expected " + std::to_string(cost));
+    if (!Near(p.cost_usd, cost))
+      Fail(who + "cost " + std::to_string(p.cost_usd) + " expected " + std::to_string(cost));
     if (p.start_hours < -kTol) Fail(who + "starts before 0");
   }
 
@@ -184,35 +183,39 @@ class Checker {
     return nullptr;
   }
 
-  void CheckTransfersAndTimes() {
-    double last = 0;
-    for (const StageSpec& st : spec_.stages) {
-      const StagePlacement& p = *Placed(st.name);
-      const RegionId here = p.provider + ":" + p.region;
-      for (const std::string& read : st.reads) {
-        for (const InputSpec& in : spec_.inputs) {
-          if (in.name != read) continue;
-          const double h = ExpectTransfer(in.name, st.name, in.location, here, in.size_gb);
-          if (!AtMost(h, p.start_hours)) Fail("stage \"" + st.name + "\" starts before " + read);
-        }
-      }
-      for (const std::string& pred : st.after) {
-        const StagePlacement* q = Placed(pred);
-        const StageSpec& ps = *std::find_if(spec_.stages.begin(), spec_.stages.end(),
-                                            [&](const StageSpec& s) { return s.name == pred; });
-        const double h = ExpectTransfer(pred, st.name, q->provider + ":" + q->region, here,
-                                        ps.output_gb);
-        if (!AtMost(q->end_hours + h, p.start_hours)) {
-          Fail("stage \"" + st.name + "\" starts before \"" + pred + "\" ends and its data arrives");
-        }
-      }
-      last = std::max(last, p.end_hours);
-      auto out = spec_.outputs.find(st.name);
-      if (out != spec_.outputs.end()) {
-        const double h = ExpectTransfer(st.name, "output", here, out->second, st.output_gb);
-        last = std::max(last, p.end_hours + h);
+  // Checks the data movements into and out of one stage and its start; returns when the
+  // stage's last effect (its end, or its output delivered) is over.
+  double CheckStageTimes(const StageSpec& st) {
+    const StagePlacement& p = *Placed(st.name);
+    const RegionId here = p.provider + ":" + p.region;
+    for (const std::string& read : st.reads) {
+      for (const InputSpec& in : spec_.inputs) {
+        if (in.name != read) continue;
+        const double h = ExpectTransfer(in.name, st.name, in.location, here, in.size_gb);
+        if (!AtMost(h, p.start_hours)) Fail("stage \"" + st.name + "\" starts before " + read);
       }
     }
+    for (const std::string& pred : st.after) {
+      const StagePlacement* q = Placed(pred);
+      const StageSpec& ps = *std::find_if(spec_.stages.begin(), spec_.stages.end(),
+                                          [&](const StageSpec& s) { return s.name == pred; });
+      const double h =
+          ExpectTransfer(pred, st.name, q->provider + ":" + q->region, here, ps.output_gb);
+      if (!AtMost(q->end_hours + h, p.start_hours)) {
+        Fail("stage \"" + st.name + "\" starts before \"" + pred + "\" ends and its data arrives");
+      }
+    }
+    double last = p.end_hours;
+    auto out = spec_.outputs.find(st.name);
+    if (out != spec_.outputs.end()) {
+      last += ExpectTransfer(st.name, "output", here, out->second, st.output_gb);
+    }
+    return last;
+  }
+
+  void CheckTransfersAndTimes() {
+    double last = 0;
+    for (const StageSpec& st : spec_.stages) last = std::max(last, CheckStageTimes(st));
     if (static_cast<int>(plan_.transfers.size()) != expected_transfers_) {
       Fail("plan lists " + std::to_string(plan_.transfers.size()) + " transfers, expected " +
            std::to_string(expected_transfers_));

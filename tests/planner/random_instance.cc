@@ -11,8 +11,10 @@ struct Place {
   const char* provider;
   const char* region;
 };
-constexpr Place kPlaces[] = {{"aws", "us-east-1"},     {"aws", "us-west-2"},
-                             {"gcp", "us-central1"},   {"gcp", "europe-west4"},
+constexpr Place kPlaces[] = {{"aws", "us-east-1"},
+                             {"aws", "us-west-2"},
+                             {"gcp", "us-central1"},
+                             {"gcp", "europe-west4"},
                              {"lambda", "us-east-1"}};
 constexpr int kNumPlaces = 5;
 constexpr const char* kGpus[] = {"A100", "H100", "L4"};

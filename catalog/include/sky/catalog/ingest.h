@@ -66,7 +66,7 @@ struct ParseOptions {
   // Time stamped on offers whose format has no time of its own. Default: the file's mtime.
   std::string observed_at;
   // Called now and then with bytes read and total bytes, for progress lines. Default: none.
-  std::function<void(int64_t done, int64_t total)> progress;
+  std::function<void(const std::string& path, int64_t done, int64_t total)> progress;
 };
 
 // Expands command-line catalog arguments: files, directories (SkyPilot `<provider>/vms.csv`

@@ -4,8 +4,10 @@
 // and the in-process `sim` cloud. Implementations must be safe for concurrent calls.
 //
 // Errors carry codes the broker acts on without reading text:
-//   ResourceExhausted  no capacity or quota (fail over to the next candidate)
-//   Unavailable        throttled, 5xx, network (back off and retry, never fail over)
+//   ResourceExhausted  no capacity (reason "capacity": block the offer or zone) or no quota
+//                      (reason "quota": block the region); fail over to the next candidate
+//   Unavailable        throttled (reason "throttled"), 5xx, network: back off and retry,
+//                      never fail over
 //   Unauthenticated / PermissionDenied  credentials
 //   InvalidArgument    a request the provider rejected as malformed
 //   NotFound           an unknown instance

@@ -76,9 +76,17 @@ class [[nodiscard]] Status {
   // Returns a copy whose message is "<prefix>: <message>"; OK stays OK.
   Status WithPrefix(std::string_view prefix) const;
 
+  // A machine-readable refinement of the code, for callers that must act differently on two
+  // errors of one code without reading the message: ResourceExhausted with reason "capacity"
+  // (block the offer or zone) or "quota" (block the region); Unavailable with "throttled"
+  // (back off, never fail over). Empty when none was given. OK stays OK.
+  Status WithReason(std::string reason) const;
+  const std::string& reason() const { return reason_; }
+
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  std::string reason_;
 };
 
 }  // namespace sky

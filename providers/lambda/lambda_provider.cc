@@ -1,0 +1,230 @@
+#include "providers/lambda/lambda_provider.h"
+
+#include <cstdlib>
+#include <ctime>
+#include <mutex>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "providers/http/curl_http_client.h"
+#include "providers/http/retrying_http_client.h"
+#include "providers/lambda/lambda_instance_name.h"
+#include "providers/lambda/lambda_json.h"
+
+namespace sky::providers {
+namespace {
+
+constexpr std::string_view kDefaultEndpoint = "https://cloud.lambdalabs.com";
+
+std::string EnvOr(const char* name, std::string_view fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && value[0] != '\0' ? std::string(value) : std::string(fallback);
+}
+
+std::string SystemUtcNow() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+class LambdaProvider final : public Provider {
+ public:
+  LambdaProvider(LambdaConfig config, std::unique_ptr<HttpClient> http)
+      : config_(std::move(config)), http_(std::move(http)) {
+    while (!config_.endpoint.empty() && config_.endpoint.back() == '/') config_.endpoint.pop_back();
+    if (!config_.utc_now) config_.utc_now = SystemUtcNow;
+  }
+
+  std::string name() const override { return std::string(lambda::kProviderName); }
+
+  Result<std::vector<Offer>> ListOffers() override {
+    SKY_ASSIGN_OR_RETURN(HttpResponse response, Call("GET", "/api/v1/instance-types", ""));
+    return lambda::ParseInstanceTypes(response.body, config_.utc_now());
+  }
+
+  Result<Instance> Launch(const LaunchRequest& request) override;
+  Result<std::vector<Instance>> Describe(const std::vector<std::string>& ids) override;
+  Result<std::vector<Instance>> ListByTag(const std::string& key,
+                                          const std::string& value) override;
+  Status Terminate(const std::string& id) override;
+
+ private:
+  // Sends one request; an HTTP error status becomes its Status (lambda::StatusFromError).
+  Result<HttpResponse> Call(const std::string& method, const std::string& path,
+                            std::string body) {
+    HttpRequest request;
+    request.method = method;
+    request.url = config_.endpoint + path;
+    request.headers = {{"Authorization", "Bearer " + config_.api_key},
+                       {"Accept", "application/json"}};
+    if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
+    request.body = std::move(body);
+    // Reads are safe to repeat; launch and terminate are not marked, so the retry layer
+    // sends them once (a repeated launch would start a second instance).
+    request.idempotent = method == "GET";
+    SKY_ASSIGN_OR_RETURN(HttpResponse response, http_->Send(request));
+    if (response.status >= 300) return lambda::StatusFromError(response.status, response.body);
+    return response;
+  }
+
+  Result<std::vector<lambda::NamedInstance>> ListInstances() {
+    SKY_ASSIGN_OR_RETURN(HttpResponse response, Call("GET", "/api/v1/instances", ""));
+    return lambda::ParseInstanceList(response.body);
+  }
+
+  Result<Instance> DescribeOne(const std::string& id);
+  // The provider's memory of what it did, to name the end of an instance that is gone.
+  void Refine(Instance& instance) const;
+
+  LambdaConfig config_;
+  const std::unique_ptr<HttpClient> http_;
+  mutable std::mutex mu_;
+  std::set<std::string> launched_;    // guarded by mu_
+  std::set<std::string> terminated_;  // guarded by mu_
+};
+
+Result<Instance> LambdaProvider::Launch(const LaunchRequest& request) {
+  const Offer& offer = request.offer;
+  if (offer.market != Market::kOnDemand) {
+    return Status::InvalidArgument("Lambda Cloud sells on-demand instances only, not " +
+                                   std::string(MarketName(offer.market)));
+  }
+  if (offer.region.empty() || offer.instance_type.empty()) {
+    return Status::InvalidArgument("a Lambda launch needs the offer's region and instance type");
+  }
+  SKY_ASSIGN_OR_RETURN(std::string instance_name,
+                       lambda::EncodeInstanceName(request.idempotency_key, request.tags));
+  SKY_ASSIGN_OR_RETURN(std::string digest, lambda::IdempotencyDigest(request.idempotency_key));
+  SKY_ASSIGN_OR_RETURN(std::vector<lambda::NamedInstance> live, ListInstances());
+  for (lambda::NamedInstance& existing : live) {
+    auto decoded = lambda::DecodeInstanceName(existing.name);
+    if (decoded && decoded->digest == digest) return std::move(existing.instance);
+  }
+  const lambda::LaunchBody body{offer.region, offer.instance_type, config_.ssh_key_name,
+                                instance_name, request.startup_script};
+  Result<HttpResponse> response =
+      Call("POST", "/api/v1/instance-operations/launch", lambda::LaunchRequestBody(body));
+  if (response.status().IsNotFound()) {
+    return Status::InvalidArgument(response.status().message());
+  }
+  SKY_RETURN_IF_ERROR(response);
+  SKY_ASSIGN_OR_RETURN(std::string id, lambda::ParseLaunchedId(response->body));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    launched_.insert(id);
+  }
+  Instance instance;
+  instance.id = id;
+  instance.offer_id = offer.id.empty() ? MakeOfferId(offer) : offer.id;
+  instance.provider = name();
+  instance.region = offer.region;
+  instance.instance_type = offer.instance_type;
+  instance.tags = lambda::DecodeInstanceName(instance_name)->tags;
+  return instance;
+}
+
+Result<Instance> LambdaProvider::DescribeOne(const std::string& id) {
+  Result<HttpResponse> response = Call("GET", "/api/v1/instances/" + id, "");
+  if (response.status().IsNotFound()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    const bool ours_ended = terminated_.count(id) > 0;
+    if (!ours_ended && launched_.count(id) == 0) return response.status();
+    Instance gone;
+    gone.id = id;
+    gone.provider = name();
+    gone.state = InstanceState::kTerminated;
+    gone.reason = ours_ended ? TerminationReason::kUser : TerminationReason::kUnknown;
+    return gone;
+  }
+  SKY_RETURN_IF_ERROR(response);
+  SKY_ASSIGN_OR_RETURN(Instance instance, lambda::ParseInstance(response->body));
+  Refine(instance);
+  return instance;
+}
+
+void LambdaProvider::Refine(Instance& instance) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (terminated_.count(instance.id) == 0) return;
+  if (instance.state == InstanceState::kTerminated || instance.state == InstanceState::kStopping) {
+    instance.reason = TerminationReason::kUser;
+  }
+}
+
+Result<std::vector<Instance>> LambdaProvider::Describe(const std::vector<std::string>& ids) {
+  std::vector<Instance> out;
+  for (const std::string& id : ids) {
+    if (id.empty() || id.find_first_of("/?#% ") != std::string::npos) {
+      return Status::InvalidArgument("not a Lambda instance id: \"" + id + "\"");
+    }
+    SKY_ASSIGN_OR_RETURN(Instance instance, DescribeOne(id));
+    out.push_back(std::move(instance));
+  }
+  return out;
+}
+
+Result<std::vector<Instance>> LambdaProvider::ListByTag(const std::string& key,
+                                                        const std::string& value) {
+  if (key != lambda::kPipelineTag && key != lambda::kStageTag) {
+    return Status::InvalidArgument("Lambda instance names keep only the " +
+                                   std::string(lambda::kPipelineTag) + " and " +
+                                   std::string(lambda::kStageTag) + " tags, not " + key);
+  }
+  SKY_ASSIGN_OR_RETURN(std::vector<lambda::NamedInstance> live, ListInstances());
+  std::vector<Instance> out;
+  for (lambda::NamedInstance& item : live) {
+    auto it = item.instance.tags.find(key);
+    if (it == item.instance.tags.end() || it->second != value) continue;
+    Refine(item.instance);
+    out.push_back(std::move(item.instance));
+  }
+  return out;
+}
+
+Status LambdaProvider::Terminate(const std::string& id) {
+  Result<HttpResponse> response =
+      Call("POST", "/api/v1/instance-operations/terminate", lambda::TerminateRequestBody(id));
+  // Lambda forgets a terminated instance; terminating it again answers 404.
+  if (!response.ok() && !response.status().IsNotFound()) return response.status();
+  std::lock_guard<std::mutex> lock(mu_);
+  terminated_.insert(id);
+  return Status::Ok();
+}
+
+}  // namespace
+
+LambdaConfig LambdaConfig::FromEnv() {
+  LambdaConfig config;
+  config.endpoint = EnvOr("SKYBROKER_LAMBDA_ENDPOINT", kDefaultEndpoint);
+  config.api_key = EnvOr("LAMBDA_API_KEY", "");
+  config.ssh_key_name = EnvOr("SKYBROKER_LAMBDA_SSH_KEY", "skybroker");
+  return config;
+}
+
+Result<std::unique_ptr<Provider>> NewLambdaProvider(const LambdaConfig& config,
+                                                    std::unique_ptr<HttpClient> http) {
+  if (config.endpoint.rfind("http://", 0) != 0 && config.endpoint.rfind("https://", 0) != 0) {
+    return Status::InvalidArgument("Lambda endpoint must be an http(s) URL: \"" +
+                                   config.endpoint + "\"");
+  }
+  if (config.api_key.empty()) return Status::Unauthenticated("LAMBDA_API_KEY is not set");
+  if (config.ssh_key_name.empty()) {
+    return Status::InvalidArgument("Lambda launches need an SSH key name");
+  }
+  if (http == nullptr) return Status::InvalidArgument("NewLambdaProvider needs an HttpClient");
+  return std::unique_ptr<Provider>(std::make_unique<LambdaProvider>(config, std::move(http)));
+}
+
+Result<std::unique_ptr<Provider>> NewLambdaProvider(const LambdaConfig& config) {
+  CurlHttpClientOptions options;
+  options.connect_timeout = config.connect_timeout;
+  options.total_timeout = config.total_timeout;
+  auto curl = std::make_unique<CurlHttpClient>(std::move(options));
+  return NewLambdaProvider(
+      config, std::make_unique<RetryingHttpClient>(std::move(curl), RetryOptions{}));
+}
+
+}  // namespace sky::providers

@@ -1,0 +1,285 @@
+#include "providers/runpod/runpod_json.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "providers/http/redact.h"
+#include "sky/providers/http_client.h"
+
+namespace sky::providers::runpod {
+namespace {
+
+using nlohmann::json;
+
+// Lookups that never throw: a missing or mistyped member reads as empty.
+const json* Member(const json& object, const char* key) {
+  if (!object.is_object()) return nullptr;
+  auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
+
+std::string String(const json& object, const char* key) {
+  const json* value = Member(object, key);
+  return value != nullptr && value->is_string() ? value->get<std::string>() : std::string();
+}
+
+double Number(const json& object, const char* key) {
+  const json* value = Member(object, key);
+  return value != nullptr && value->is_number() ? value->get<double>() : 0.0;
+}
+
+bool Bool(const json& object, const char* key, bool fallback) {
+  const json* value = Member(object, key);
+  return value != nullptr && value->is_boolean() ? value->get<bool>() : fallback;
+}
+
+void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+}
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// "2024-07-12T19:14:40.144Z" (or with a space for the T) as seconds since the Unix epoch.
+double ParseTimestamp(const std::string& text) {
+  std::tm tm{};
+  char sep = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                  &sep, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 7 ||
+      (sep != 'T' && sep != ' ')) {
+    return 0;
+  }
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return static_cast<double>(timegm(&tm));
+}
+
+std::map<std::string, std::string> TagsFromEnv(const json& pod) {
+  std::map<std::string, std::string> tags;
+  const json* env = Member(pod, "env");
+  const std::string text = env != nullptr ? String(*env, std::string(kTagsEnv).c_str()) : "";
+  const json parsed = json::parse(text, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) return tags;
+  for (const auto& [key, value] : parsed.items()) {
+    if (value.is_string()) tags[key] = value.get<std::string>();
+  }
+  return tags;
+}
+
+// "<count>x_<accelerator>_<cloud>" of a pod, from its gpu and machine objects.
+std::string PodInstanceType(const json& pod) {
+  const json* gpu = Member(pod, "gpu");
+  const json* machine = Member(pod, "machine");
+  std::string display = gpu != nullptr ? String(*gpu, "displayName") : "";
+  if (display.empty() && machine != nullptr) display = String(*machine, "gpuDisplayName");
+  const int count = gpu != nullptr ? static_cast<int>(Number(*gpu, "count")) : 0;
+  if (display.empty() || count <= 0) return "";
+  const bool secure = machine == nullptr || Bool(*machine, "secureCloud", true);
+  return FormatInstanceType({count, CanonicalGpuName(display), secure ? "SECURE" : "COMMUNITY"});
+}
+
+InstanceState PodState(const json& pod) {
+  const std::string desired = String(pod, "desiredStatus");
+  if (desired == "EXITED" || desired == "TERMINATED") return InstanceState::kTerminated;
+  return String(pod, "publicIp").empty() ? InstanceState::kPending : InstanceState::kRunning;
+}
+
+Result<Pod> PodFromJson(const json& item) {
+  Pod pod;
+  Instance& instance = pod.instance;
+  instance.id = String(item, "id");
+  if (instance.id.empty()) return Status::InvalidArgument("RunPod pod without an id");
+  pod.name = String(item, "name");
+  instance.provider = std::string(kProviderName);
+  const json* machine = Member(item, "machine");
+  instance.zone = machine != nullptr ? String(*machine, "dataCenterId") : "";
+  instance.region = CountryOfDataCenter(instance.zone);
+  instance.instance_type = PodInstanceType(item);
+  const bool interruptible = Bool(item, "interruptible", false);
+  instance.market = interruptible ? Market::kSpot : Market::kOnDemand;
+  instance.state = PodState(item);
+  if (instance.state == InstanceState::kTerminated) {
+    instance.reason = interruptible ? TerminationReason::kPreempted : TerminationReason::kUnknown;
+  }
+  instance.public_ip = String(item, "publicIp");
+  instance.tags = TagsFromEnv(item);
+  instance.launched_at_seconds = ParseTimestamp(String(item, "lastStartedAt"));
+  Offer offer;
+  offer.provider = instance.provider;
+  offer.region = instance.region;
+  offer.zone = instance.zone;
+  offer.instance_type = instance.instance_type;
+  offer.market = instance.market;
+  instance.offer_id = MakeOfferId(offer);
+  return pod;
+}
+
+// The offers of one GPU type: every count up to maxCount.secure in every data center listed.
+void AppendGpuOffers(const json& gpu, const std::string& observed_at, GpuCatalog& catalog) {
+  const json* price = Member(gpu, "price");
+  const json* max_count = Member(gpu, "maxCount");
+  const json* centers = Member(gpu, "dataCenters");
+  const std::string id = String(gpu, "id");
+  const std::string name = CanonicalGpuName(String(gpu, "name"));
+  if (id.empty() || name.empty()) return;
+  catalog.gpu_type_ids[name] = id;
+  const double per_gpu = price != nullptr ? Number(*price, "secure") : 0;
+  const int most = max_count != nullptr ? static_cast<int>(Number(*max_count, "secure")) : 0;
+  if (!Bool(gpu, "secure", false) || per_gpu <= 0 || centers == nullptr || !centers->is_array()) {
+    return;
+  }
+  for (int count = 1; count <= most; ++count) {
+    for (const json& center : *centers) {
+      Offer offer;
+      offer.provider = std::string(kProviderName);
+      offer.zone = String(center, "id");
+      if (offer.zone.empty()) continue;
+      offer.region = CountryOfDataCenter(offer.zone);
+      offer.instance_type = FormatInstanceType({count, name, "SECURE"});
+      offer.accelerator = name;
+      offer.accelerator_count = count;
+      offer.accelerator_memory_gb = Number(gpu, "memory");
+      offer.market = Market::kOnDemand;
+      offer.price_per_hour = per_gpu * count;
+      if (String(center, "availability") == "NONE") offer.available = 0;
+      offer.observed_at = observed_at;
+      offer.source = std::string(kSource);
+      offer.id = MakeOfferId(offer);
+      catalog.offers.push_back(std::move(offer));
+    }
+  }
+}
+
+}  // namespace
+
+std::string CanonicalGpuName(std::string_view display_name) {
+  std::string name(display_name);
+  ReplaceAll(name, "RTX PRO ", "RTXPRO");
+  ReplaceAll(name, "RTX ", "RTX");
+  ReplaceAll(name, " ", "-");
+  // SkyPilot keeps the older names of the 80 GB A100s and the PCIe H100.
+  if (name == "A100-PCIe") return "A100-80GB";
+  if (name == "A100-SXM") return "A100-80GB-SXM";
+  if (name == "H100-PCIe") return "H100";
+  return name;
+}
+
+std::string CountryOfDataCenter(std::string_view id) {
+  const size_t first = id.find('-');
+  if (first == std::string_view::npos) return std::string(id);
+  const std::string_view head = id.substr(0, first);
+  const bool continent = head == "EU" || head == "EUR" || head == "AP" || head == "OC" ||
+                         head == "SEA" || head == "SA" || head == "AF";
+  if (!continent) return std::string(head);
+  const size_t second = id.find('-', first + 1);
+  if (second == std::string_view::npos) return std::string(id);
+  return std::string(id.substr(first + 1, second - first - 1));
+}
+
+std::string FormatInstanceType(const InstanceTypeName& type) {
+  return std::to_string(type.gpu_count) + "x_" + type.accelerator + "_" + type.cloud;
+}
+
+std::optional<InstanceTypeName> ParseInstanceType(std::string_view text) {
+  const size_t x = text.find("x_");
+  const size_t last = text.rfind('_');
+  if (x == std::string_view::npos || x == 0 || last <= x + 2) return std::nullopt;
+  const std::string count(text.substr(0, x));
+  char* end = nullptr;
+  const long gpu_count = std::strtol(count.c_str(), &end, 10);
+  InstanceTypeName type{static_cast<int>(gpu_count), std::string(text.substr(x + 2, last - x - 2)),
+                        std::string(text.substr(last + 1))};
+  if (*end != '\0' || gpu_count <= 0 || (type.cloud != "SECURE" && type.cloud != "COMMUNITY")) {
+    return std::nullopt;
+  }
+  return type;
+}
+
+Result<GpuCatalog> ParseGpuCatalog(std::string_view body, const std::string& observed_at) {
+  const json parsed = json::parse(body, nullptr, false);
+  const json* gpus = parsed.is_discarded() ? nullptr : Member(parsed, "gpus");
+  if (gpus == nullptr || !gpus->is_array()) {
+    return Status::InvalidArgument("RunPod catalog: no \"gpus\" array in the response");
+  }
+  GpuCatalog catalog;
+  for (const json& gpu : *gpus) AppendGpuOffers(gpu, observed_at, catalog);
+  return catalog;
+}
+
+Result<Pod> ParsePod(std::string_view body) {
+  const json parsed = json::parse(body, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) {
+    return Status::InvalidArgument("RunPod pod: response is not a JSON object");
+  }
+  return PodFromJson(parsed);
+}
+
+Result<std::vector<Pod>> ParsePodList(std::string_view body) {
+  const json parsed = json::parse(body, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_array()) {
+    return Status::InvalidArgument("RunPod pods: response is not a JSON array");
+  }
+  std::vector<Pod> pods;
+  for (const json& item : parsed) {
+    SKY_ASSIGN_OR_RETURN(Pod pod, PodFromJson(item));
+    pods.push_back(std::move(pod));
+  }
+  return pods;
+}
+
+std::string PodCreateBody(const PodCreate& pod) {
+  json tags = json::object();
+  for (const auto& [key, value] : pod.tags) tags[key] = value;
+  json body = {{"name", pod.name},
+               {"imageName", pod.image},
+               {"computeType", "GPU"},
+               {"gpuTypeIds", json::array({pod.gpu_type_id})},
+               {"gpuCount", pod.gpu_count},
+               {"cloudType", pod.cloud},
+               {"interruptible", pod.interruptible},
+               {"ports", json::array({"22/tcp"})},
+               {"env", {{std::string(kTagsEnv), tags.dump()}}}};
+  if (!pod.data_center.empty()) body["dataCenterIds"] = json::array({pod.data_center});
+  if (!pod.startup_script.empty()) {
+    body["dockerStartCmd"] = json::array({"bash", "-c", pod.startup_script});
+  }
+  return body.dump();
+}
+
+Status StatusFromError(int http_status, std::string_view body) {
+  const json parsed = json::parse(body, nullptr, false);
+  std::string detail;
+  if (!parsed.is_discarded()) {
+    detail = String(parsed, "detail");
+    if (detail.empty()) detail = String(parsed, "error");
+    if (detail.empty()) detail = String(parsed, "message");
+  } else {
+    detail = std::string(body.substr(0, 300));
+  }
+  std::string text = RedactText("RunPod HTTP " + std::to_string(http_status) +
+                                (detail.empty() ? "" : ": " + detail));
+  const std::string lower = Lower(detail);
+  if (lower.find("no longer any instances available") != std::string::npos ||
+      lower.find("no instances available") != std::string::npos ||
+      lower.find("not enough free gpus") != std::string::npos) {
+    return Status::ResourceExhausted(text).WithReason("capacity");
+  }
+  if (lower.find("quota") != std::string::npos || lower.find("spend limit") != std::string::npos) {
+    return Status::ResourceExhausted(text).WithReason("quota");
+  }
+  if (http_status == 429) return Status::Unavailable(text).WithReason("throttled");
+  return StatusForHttpError(http_status, text);
+}
+
+}  // namespace sky::providers::runpod
