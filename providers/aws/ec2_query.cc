@@ -222,6 +222,11 @@ std::string FormatAwsDouble(double value) {
   if (std::isnan(value)) return "NaN";
   if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
   char buffer[40];
+  // Whole numbers print without an exponent, as the SDKs do ("1422172800", not "1.42e+09").
+  if (value == std::floor(value) && std::fabs(value) < 1e17) {
+    std::snprintf(buffer, sizeof(buffer), "%.0f", value);
+    return buffer;
+  }
   for (int precision = 1; precision <= 17; ++precision) {
     std::snprintf(buffer, sizeof(buffer), "%.*g", precision, value);
     if (std::strtod(buffer, nullptr) == value) break;

@@ -66,6 +66,29 @@ std::string PreemptedOps(const std::string& name) {
   return json({{"kind", "compute#operationList"}, {"items", json::array({op})}}).dump();
 }
 
+// The insert request of SpotT4Request(): JSON with GCE-valid name and labels, SPOT scheduling,
+// the T4 attached, and the startup script as metadata.
+void ExpectSpotT4InsertBody(const RecordedRequest& insert, const std::string& name,
+                            const LaunchRequest& request) {
+  EXPECT_EQ(*FindHeader(insert.headers, "Content-Type"), "application/json");
+  const json body = json::parse(insert.body);
+  EXPECT_EQ(body["name"], name);
+  EXPECT_TRUE(IsValidResourceName(body["name"].get<std::string>()));
+  EXPECT_EQ(body["machineType"], "zones/us-central1-a/machineTypes/n1-highmem-8");
+  EXPECT_EQ(body["scheduling"]["provisioningModel"], "SPOT");
+  EXPECT_EQ(body["scheduling"]["instanceTerminationAction"], "DELETE");
+  EXPECT_EQ(body["guestAccelerators"][0]["acceleratorType"],
+            "zones/us-central1-a/acceleratorTypes/nvidia-tesla-t4");
+  EXPECT_EQ(body["guestAccelerators"][0]["acceleratorCount"], 1);
+  EXPECT_EQ(body["labels"], json({{"skybroker-pipeline", "p1"}, {"skybroker-stage", "train"}}));
+  for (const auto& [key, value] : body["labels"].items()) {
+    EXPECT_TRUE(IsValidLabelKey(key)) << key;
+    EXPECT_TRUE(IsValidLabelValue(value.get<std::string>())) << value;
+  }
+  EXPECT_EQ(body["metadata"]["items"][0]["key"], "startup-script");
+  EXPECT_EQ(body["metadata"]["items"][0]["value"], request.startup_script);
+}
+
 class GcpProviderTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { keys_ = new gcptest::RsaKeyPair(gcptest::GenerateRsaKeyPair()); }
@@ -176,23 +199,7 @@ TEST_F(GcpProviderTest, LaunchSpotT4InsertsPollsTheZoneOperationAndReturnsTheIns
   EXPECT_TRUE(std::regex_match(requests[2].target, insert_target)) << requests[2].target;
   EXPECT_EQ(requests[2].target.substr(requests[2].target.find('=') + 1),
             *RequestIdForKey(request.idempotency_key));
-  EXPECT_EQ(*FindHeader(requests[2].headers, "Content-Type"), "application/json");
-  const json body = json::parse(requests[2].body);
-  EXPECT_EQ(body["name"], name);
-  EXPECT_TRUE(IsValidResourceName(body["name"].get<std::string>()));
-  EXPECT_EQ(body["machineType"], "zones/us-central1-a/machineTypes/n1-highmem-8");
-  EXPECT_EQ(body["scheduling"]["provisioningModel"], "SPOT");
-  EXPECT_EQ(body["scheduling"]["instanceTerminationAction"], "DELETE");
-  EXPECT_EQ(body["guestAccelerators"][0]["acceleratorType"],
-            "zones/us-central1-a/acceleratorTypes/nvidia-tesla-t4");
-  EXPECT_EQ(body["guestAccelerators"][0]["acceleratorCount"], 1);
-  EXPECT_EQ(body["labels"], json({{"skybroker-pipeline", "p1"}, {"skybroker-stage", "train"}}));
-  for (const auto& [key, value] : body["labels"].items()) {
-    EXPECT_TRUE(IsValidLabelKey(key)) << key;
-    EXPECT_TRUE(IsValidLabelValue(value.get<std::string>())) << value;
-  }
-  EXPECT_EQ(body["metadata"]["items"][0]["key"], "startup-script");
-  EXPECT_EQ(body["metadata"]["items"][0]["value"], request.startup_script);
+  ExpectSpotT4InsertBody(requests[2], name, request);
   EXPECT_EQ(requests[3].method, "GET");
   EXPECT_EQ(requests[3].target,
             std::string(kZonePath) + "/operations/operation-zones_us-central1-a_instances_post");

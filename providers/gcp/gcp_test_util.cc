@@ -7,10 +7,12 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <vector>
 
 namespace sky::providers::gcp::gcptest {
 namespace {
@@ -31,6 +33,18 @@ std::string BioText(BIO* bio) {
   char* data = nullptr;
   const long length = BIO_get_mem_data(bio, &data);
   return std::string(data, static_cast<size_t>(length));
+}
+
+// Removes the key files' temp dirs when the test binary exits.
+struct TempDirs {
+  std::vector<std::string> paths;
+  ~TempDirs() {
+    for (const std::string& path : paths) std::filesystem::remove_all(path);
+  }
+};
+TempDirs& CreatedDirs() {
+  static TempDirs dirs;
+  return dirs;
 }
 
 [[noreturn]] void Die(const char* what) {
@@ -74,6 +88,7 @@ std::string WriteServiceAccountKeyFile(const std::string& private_pem,
   char dir_template[] = "/tmp/sky_gcp_key_XXXXXX";
   const char* dir = mkdtemp(dir_template);
   if (!dir) Die("mkdtemp failed");
+  CreatedDirs().paths.push_back(dir);
   const nlohmann::json key = {
       {"type", "service_account"},
       {"project_id", project_id},

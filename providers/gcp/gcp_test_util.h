@@ -19,7 +19,8 @@ RsaKeyPair GenerateRsaKeyPair();
 bool VerifyRs256(const std::string& public_pem, const std::string& data,
                  const std::string& signature);
 
-// Writes a service-account key file into a fresh temp dir and returns its path.
+// Writes a service-account key file into a fresh temp dir (removed when the binary exits)
+// and returns its path.
 std::string WriteServiceAccountKeyFile(const std::string& private_pem,
                                        const std::string& project_id, const std::string& token_uri);
 
