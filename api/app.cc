@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include <unistd.h>
+
 #include "sky/planner/spec.h"
 
 namespace sky::api {
@@ -38,13 +40,16 @@ Result<catalog::IngestSummary> IngestWithProgress(broker::CatalogService& catalo
                                                   bool skip_bad_rows, std::ostream& log) {
   catalog::ParseOptions options;
   options.skip_bad_rows = skip_bad_rows;
-  // One line per large file, rewritten in place and ended when the file is read.
-  options.progress = [&log](const std::string& path, int64_t done, int64_t total) {
-    if (total < (1 << 20)) return;  // small files finish before a progress line helps
-    char line[64];
-    std::snprintf(line, sizeof line, "%.1f / %.1f MB", done / 1048576.0, total / 1048576.0);
-    log << "\r  reading " << path << ": " << line << (done == total ? "\n" : "") << std::flush;
-  };
+  // One line per large file, rewritten in place and ended when the file is read; only on a
+  // terminal, so that logs and pipes get no carriage returns.
+  if (::isatty(STDERR_FILENO)) {
+    options.progress = [&log](const std::string& path, int64_t done, int64_t total) {
+      if (total < (1 << 20)) return;  // small files finish before a progress line helps
+      char line[64];
+      std::snprintf(line, sizeof line, "%.1f / %.1f MB", done / 1048576.0, total / 1048576.0);
+      log << "\r  reading " << path << ": " << line << (done == total ? "\n" : "") << std::flush;
+    };
+  }
   return catalog.Ingest(paths, options);
 }
 

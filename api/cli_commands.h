@@ -3,10 +3,13 @@
 // answer to `out` and messages to `err`, and returns the process exit code:
 // 0 ok, 2 bad input, 3 infeasible plan, 1 anything else (DESIGN.md "Command line").
 
+#include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "api/cli_args.h"
 #include "sky/types/status.h"
 
 namespace sky::api {
@@ -21,5 +24,18 @@ int RunServe(const Words& words, std::ostream& out, std::ostream& err);
 
 // Prints "error: <message>" and returns the exit code for `status`.
 int ReportError(const Status& status, std::ostream& err);
+
+// A subcommand's parsed flags, or the exit code to stop with: 0 after printing `usage` for
+// --help, 2 after printing it with the error for bad flags or a wrong number of positionals.
+struct ParsedCommand {
+  std::optional<CliArgs> args;
+  int exit_code = 0;
+};
+
+// Parses `words` against `spec` plus the common flags (--db, --catalog, --data-dir,
+// --skip-bad-rows, --help), expecting between `min_positional` and `max_positional` words.
+ParsedCommand ParseCommand(const Words& words, FlagSpec spec, std::string_view usage,
+                           size_t min_positional, size_t max_positional, std::ostream& out,
+                           std::ostream& err);
 
 }  // namespace sky::api

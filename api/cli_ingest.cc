@@ -1,4 +1,6 @@
 // `skybroker ingest PATH... [--skip-bad-rows] [--json]`.
+#include <cstdint>
+
 #include "api/app.h"
 #include "api/cli_commands.h"
 #include "api/offer_json.h"
@@ -32,32 +34,21 @@ void PrintSummary(const catalog::IngestSummary& s, std::ostream& out) {
 
 int RunIngest(const Words& words, std::ostream& out, std::ostream& err) {
   FlagSpec spec;
-  AddCommonFlags(spec);
   spec.booleans.insert("json");
-  auto args = CliArgs::Parse(words, spec);
-  if (!args.ok()) {
-    err << kUsage;
-    return ReportError(args.status(), err);
-  }
-  if (args->Has("help")) {
-    out << kUsage;
-    return 0;
-  }
-  if (args->positional().empty()) {
-    err << kUsage;
-    return ReportError(Status::InvalidArgument("ingest needs at least one PATH"), err);
-  }
-  auto app = App::Open(*args, err, /*load_bundled=*/false);
+  ParsedCommand parsed = ParseCommand(words, spec, kUsage, 1, SIZE_MAX, out, err);
+  if (!parsed.args) return parsed.exit_code;
+  const CliArgs& args = *parsed.args;
+  auto app = App::Open(args, err, /*load_bundled=*/false);
   if (!app.ok()) return ReportError(app.status(), err);
-  auto summary = IngestWithProgress((*app)->catalog(), args->positional(),
-                                    args->Has("skip-bad-rows"), err);
+  auto summary = IngestWithProgress((*app)->catalog(), args.positional(),
+                                    args.Has("skip-bad-rows"), err);
   if (!summary.ok()) {
-    if (summary.status().IsInvalidArgument() && !args->Has("skip-bad-rows")) {
+    if (summary.status().IsInvalidArgument() && !args.Has("skip-bad-rows")) {
       err << "nothing was ingested; --skip-bad-rows ingests the good rows and lists the bad ones\n";
     }
     return ReportError(summary.status(), err);
   }
-  if (args->Has("json")) {
+  if (args.Has("json")) {
     out << IngestSummaryToJson(*summary).dump(2) << "\n";
   } else {
     PrintSummary(*summary, out);

@@ -19,7 +19,6 @@ constexpr char kOffersUsage[] =
 
 FlagSpec OffersFlags() {
   FlagSpec spec;
-  AddCommonFlags(spec);
   for (const auto& [name, help] : OfferQueryParamHelp()) {
     std::string flag = name;
     for (char& c : flag) c = c == '_' ? '-' : c;
@@ -67,22 +66,16 @@ void PrintOffers(const std::vector<const Offer*>& offers, std::ostream& out) {
 }  // namespace
 
 int RunOffers(const Words& words, std::ostream& out, std::ostream& err) {
-  auto args = CliArgs::Parse(words, OffersFlags());
-  if (!args.ok()) {
-    err << kOffersUsage;
-    return ReportError(args.status(), err);
-  }
-  if (args->Has("help")) {
-    out << kOffersUsage;
-    return 0;
-  }
-  auto query = BuildOfferQuery(QueryParams(*args));
+  ParsedCommand parsed = ParseCommand(words, OffersFlags(), kOffersUsage, 0, 0, out, err);
+  if (!parsed.args) return parsed.exit_code;
+  const CliArgs& args = *parsed.args;
+  auto query = BuildOfferQuery(QueryParams(args));
   if (!query.ok()) return ReportError(query.status(), err);
-  auto app = App::Open(*args, err);
+  auto app = App::Open(args, err);
   if (!app.ok()) return ReportError(app.status(), err);
   auto index = (*app)->catalog().Snapshot();
   std::vector<const Offer*> offers = index->Query(*query);
-  if (args->Has("json")) {
+  if (args.Has("json")) {
     nlohmann::json array = nlohmann::json::array();
     for (const Offer* o : offers) array.push_back(OfferToJson(*o));
     out << array.dump(2) << "\n";
@@ -100,18 +93,15 @@ int RunOffers(const Words& words, std::ostream& out, std::ostream& err) {
 
 int RunAccelerators(const Words& words, std::ostream& out, std::ostream& err) {
   FlagSpec spec;
-  AddCommonFlags(spec);
   spec.booleans.insert("json");
-  auto args = CliArgs::Parse(words, spec);
-  if (!args.ok()) return ReportError(args.status(), err);
-  if (args->Has("help")) {
-    out << "usage: skybroker accelerators [--json] [--db PATH] [--catalog PATH...]\n";
-    return 0;
-  }
-  auto app = App::Open(*args, err);
+  ParsedCommand parsed = ParseCommand(
+      words, spec, "usage: skybroker accelerators [--json] [--db PATH] [--catalog PATH...]\n", 0,
+      0, out, err);
+  if (!parsed.args) return parsed.exit_code;
+  auto app = App::Open(*parsed.args, err);
   if (!app.ok()) return ReportError(app.status(), err);
   auto summaries = (*app)->catalog().Snapshot()->Accelerators();
-  if (args->Has("json")) {
+  if (parsed.args->Has("json")) {
     nlohmann::json array = nlohmann::json::array();
     for (const auto& s : summaries) array.push_back(AcceleratorToJson(s));
     out << array.dump(2) << "\n";

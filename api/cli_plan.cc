@@ -89,15 +89,11 @@ Result<planner::PlannerOptions> OptionsFrom(const CliArgs& args) {
 
 int RunPlan(const Words& words, std::ostream& out, std::ostream& err) {
   FlagSpec spec;
-  AddCommonFlags(spec);
   spec.booleans.insert({"json", "frontier"});
   spec.singles.insert({"export-mps", "time-limit", "mip-gap"});
-  auto args = CliArgs::Parse(words, spec);
-  if (!args.ok() || args->positional().size() != 1) {
-    err << kUsage;
-    return ReportError(args.ok() ? Status::InvalidArgument("plan needs exactly one SPEC.json")
-                                 : args.status(), err);
-  }
+  ParsedCommand command = ParseCommand(words, spec, kUsage, 1, 1, out, err);
+  if (!command.args) return command.exit_code;
+  const CliArgs* args = &*command.args;
   auto options = OptionsFrom(*args);
   if (!options.ok()) return ReportError(options.status(), err);
   auto text = ReadFile(args->positional()[0]);

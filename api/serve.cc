@@ -49,17 +49,10 @@ void WaitForSignal() {
 
 int RunServe(const Words& words, std::ostream& out, std::ostream& err) {
   FlagSpec spec;
-  AddCommonFlags(spec);
   spec.singles.insert({"host", "port", "web-dir", "max-body-bytes"});
-  auto args = CliArgs::Parse(words, spec);
-  if (!args.ok()) {
-    err << kUsage;
-    return ReportError(args.status(), err);
-  }
-  if (args->Has("help")) {
-    out << kUsage;
-    return 0;
-  }
+  ParsedCommand parsed = ParseCommand(words, spec, kUsage, 0, 0, out, err);
+  if (!parsed.args) return parsed.exit_code;
+  const CliArgs* args = &*parsed.args;
   auto options = OptionsFrom(*args);
   if (!options.ok()) return ReportError(options.status(), err);
   // Block the stop signals before any thread starts, so that only sigwait sees them.

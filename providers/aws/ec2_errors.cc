@@ -129,7 +129,8 @@ Status ReasonForExhaustedRetries(Status status) {
   size_t end = message.find("</Code>");
   if (start == std::string::npos || end == std::string::npos || end < start) return status;
   std::string_view code = std::string_view(message).substr(start + 6, end - start - 6);
-  if (ClassifyEc2ErrorCode(code) == Ec2ErrorClass::kThrottled) return status.WithReason("throttled");
+  if (ClassifyEc2ErrorCode(code) == Ec2ErrorClass::kThrottled)
+    return status.WithReason("throttled");
   return status;
 }
 

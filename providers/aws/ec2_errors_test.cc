@@ -1,8 +1,8 @@
 #include "providers/aws/ec2_errors.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace sky::providers::aws {
 namespace {

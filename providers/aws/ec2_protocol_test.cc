@@ -1,11 +1,11 @@
 // The official EC2 ("ec2" query protocol) serializer and parser test cases from botocore
 // (../shared/specs/aws-ec2/protocol-tests), each driven through our codec.
+#include <gtest/gtest.h>
+
 #include <iostream>
 #include <map>
 #include <set>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "providers/aws/ec2_provider.h"
 #include "providers/aws/ec2_query.h"
@@ -143,9 +143,9 @@ TEST(Ec2ProtocolTest, ParserRejectsValuesThatDoNotConvert) {
             "t": {"shape": "T"}, "d": {"shape": "D"}, "x": {"shape": "X"}}},
     "I": {"type": "integer"}, "B": {"type": "boolean"}, "T": {"type": "timestamp"},
     "D": {"type": "double"}, "X": {"type": "blob"}})");
-  for (const char* body : {"<R><n>1x</n></R>", "<R><n>99999999999999999999</n></R>",
-                           "<R><b>yes</b></R>", "<R><t>yesterday</t></R>", "<R><d>1.2.3</d></R>",
-                           "<R><x>!!!</x></R>"}) {
+  for (const char* body :
+       {"<R><n>1x</n></R>", "<R><n>99999999999999999999</n></R>", "<R><b>yes</b></R>",
+        "<R><t>yesterday</t></R>", "<R><d>1.2.3</d></R>", "<R><x>!!!</x></R>"}) {
     auto root = ParseXml(body);
     ASSERT_TRUE(root.ok());
     EXPECT_TRUE(ParseEc2Shape(shapes, "Out", *root).status().IsInvalidArgument()) << body;

@@ -49,7 +49,8 @@ struct Ec2Config {
   std::string key_name;
   std::string subnet_id;
   std::vector<std::string> security_group_ids;
-  // Instance types ListOffers reports (from the catalog). Default: none.
+  // Instance types ListOffers reports (from the catalog); with none, ListOffers returns no
+  // offers and calls nothing. Default: none.
   std::vector<Ec2InstanceTypeInfo> instance_types;
   // Retries of throttled and failed calls; `is_retryable` is replaced by the EC2 classifier.
   // Default: RetryOptions{}.

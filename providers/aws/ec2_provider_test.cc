@@ -3,17 +3,17 @@
 // and for a SigV4 signature recomputed here with our signer.
 #include "providers/aws/ec2_provider.h"
 
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
-#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "providers/auth/sigv4.h"
 #include "providers/aws/ec2_query.h"
@@ -317,7 +317,8 @@ TEST_F(Ec2ProviderTest, SpotInstanceTerminationIsPreempted) {
   };
   replace("<code>80</code>\n                        <name>stopped</name>",
           "<code>48</code>\n                        <name>terminated</name>");
-  replace("<code>Client.UserInitiatedShutdown</code>", "<code>Server.SpotInstanceTermination</code>");
+  replace("<code>Client.UserInitiatedShutdown</code>",
+          "<code>Server.SpotInstanceTermination</code>");
   replace("<imageId>ami-3215fe5a</imageId>",
           "<imageId>ami-3215fe5a</imageId><instanceLifecycle>spot</instanceLifecycle>");
   Start({ScriptedReply::Respond(200, body)});
@@ -392,7 +393,8 @@ TEST_F(Ec2ProviderTest, SpotPriceHistoryFollowsNextTokenAcrossPages) {
 }
 
 TEST_F(Ec2ProviderTest, EndpointAndCredentialsComeFromTheEnvironment) {
-  auto server = TestHttpServer::Start({ScriptedReply::Respond(200, Recorded("terminate_instances.xml"))});
+  auto server =
+      TestHttpServer::Start({ScriptedReply::Respond(200, Recorded("terminate_instances.xml"))});
   ASSERT_TRUE(server.ok());
   std::map<std::string, std::string> env = {{"SKYBROKER_AWS_ENDPOINT", (*server)->Url("/")},
                                             {"AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"},
@@ -412,10 +414,12 @@ TEST_F(Ec2ProviderTest, EndpointAndCredentialsComeFromTheEnvironment) {
   env.clear();
   config.region = "eu-west-1";
   EXPECT_EQ(ResolveEc2Endpoint(config), "https://ec2.eu-west-1.amazonaws.com");
-  EXPECT_TRUE(NewEc2Provider(config, std::make_unique<CurlHttpClient>()).status().IsUnauthenticated());
+  EXPECT_TRUE(
+      NewEc2Provider(config, std::make_unique<CurlHttpClient>()).status().IsUnauthenticated());
   config.endpoint = "ftp://example.com";
   config.credentials = credentials_;
-  EXPECT_TRUE(NewEc2Provider(config, std::make_unique<CurlHttpClient>()).status().IsInvalidArgument());
+  EXPECT_TRUE(
+      NewEc2Provider(config, std::make_unique<CurlHttpClient>()).status().IsInvalidArgument());
 }
 
 // Spot prices of us-east-1 from the real DescribeSpotPriceHistory dump (2022-05-31), as an
@@ -436,16 +440,17 @@ SpotDump ReadSpotDump(const std::set<std::string>& types) {
   std::ifstream in(std::string(SKY_SHARED_DIR) +
                    "/data/spot_traces/aws_spot_price_history/prices_2022-05.tsv");
   SpotDump dump;
-  dump.xml = "<DescribeSpotPriceHistoryResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">"
-             "<requestId>r</requestId><spotPriceHistorySet>";
+  dump.xml =
+      "<DescribeSpotPriceHistoryResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">"
+      "<requestId>r</requestId><spotPriceHistorySet>";
   std::string az, type, product, price, timestamp;
   while (std::getline(in, az, '\t') && std::getline(in, type, '\t') &&
          std::getline(in, product, '\t') && std::getline(in, price, '\t') &&
          std::getline(in, timestamp)) {
     if (az.rfind("use1-", 0) != 0 || types.count(type) == 0) continue;
     dump.xml += "<item><instanceType>" + type + "</instanceType><productDescription>" + product +
-                "</productDescription><spotPrice>" + price + "</spotPrice><timestamp>" +
-                timestamp + "</timestamp><availabilityZone>" + ZoneName(az) +
+                "</productDescription><spotPrice>" + price + "</spotPrice><timestamp>" + timestamp +
+                "</timestamp><availabilityZone>" + ZoneName(az) +
                 "</availabilityZone><availabilityZoneId>" + az + "</availabilityZoneId></item>";
     if (product != "Linux/UNIX") continue;
     dump.zones_of_type[type].insert(ZoneName(az));
@@ -486,12 +491,13 @@ TEST_F(Ec2ProviderTest, ListOffersJoinsZoneOfferingsWithCurrentSpotPrices) {
   // Zone offerings: every zone the dump prices, minus one g5.xlarge zone (so that its spot
   // price must be dropped), plus p3.8xlarge (no spot prices: on-demand only) in us-east-1a.
   std::string dropped = *dump.zones_of_type["g5.xlarge"].begin();
-  std::string offerings = "<DescribeInstanceTypeOfferingsResponse><requestId>r</requestId>"
-                          "<instanceTypeOfferingSet>";
+  std::string offerings =
+      "<DescribeInstanceTypeOfferingsResponse><requestId>r</requestId>"
+      "<instanceTypeOfferingSet>";
   auto add = [&offerings](const std::string& type, const std::string& zone) {
     offerings += "<item><instanceType>" + type +
-                 "</instanceType><locationType>availability-zone</locationType><location>" +
-                 zone + "</location></item>";
+                 "</instanceType><locationType>availability-zone</locationType><location>" + zone +
+                 "</location></item>";
   };
   for (const auto& [type, zones] : dump.zones_of_type) {
     for (const std::string& zone : zones) {

@@ -1,10 +1,10 @@
 #include "providers/aws/ec2_query.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <limits>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace sky::providers::aws {
 namespace {
@@ -23,9 +23,13 @@ TEST(Ec2QueryTest, EncodesActionVersionThenParametersInOrder) {
 }
 
 TEST(Ec2QueryTest, Base64RoundTripsAndMatchesRfc4648Vectors) {
-  const std::pair<const char*, const char*> kVectors[] = {
-      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},         {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+  const std::pair<const char*, const char*> kVectors[] = {{"", ""},
+                                                          {"f", "Zg=="},
+                                                          {"fo", "Zm8="},
+                                                          {"foo", "Zm9v"},
+                                                          {"foob", "Zm9vYg=="},
+                                                          {"fooba", "Zm9vYmE="},
+                                                          {"foobar", "Zm9vYmFy"}};
   for (const auto& [raw, encoded] : kVectors) {
     EXPECT_EQ(Base64Encode(raw), encoded);
     auto decoded = Base64Decode(encoded);

@@ -2,9 +2,9 @@
 // over the official EC2 service model (the same input written as the SDKs' JSON).
 #include "providers/aws/ec2_requests.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "providers/aws/ec2_shape_codec.h"
 #include "providers/aws/ec2_test_util.h"
@@ -18,8 +18,8 @@ using testing::SpecPath;
 class Ec2RequestsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    model_ = new OrderedJson(
-        ReadJsonOrDie(SpecPath("aws-ec2/model/ec2-2016-11-15-service-2.json")));
+    model_ =
+        new OrderedJson(ReadJsonOrDie(SpecPath("aws-ec2/model/ec2-2016-11-15-service-2.json")));
   }
   static void TearDownTestSuite() { delete model_; }
 
@@ -54,9 +54,11 @@ TEST_F(Ec2RequestsTest, SpotRunInstancesMatchesTheModel) {
     "UserData": "IyEvYmluL2Jhc2gKZWNobyBoaQo=", "KeyName": "ops", "SubnetId": "subnet-1",
     "SecurityGroupIds": ["sg-1", "sg-2"], "Placement": {"AvailabilityZone": "us-east-1b"},
     "InstanceMarketOptions": {"MarketType": "spot",
-        "SpotOptions": {"SpotInstanceType": "one-time", "InstanceInterruptionBehavior": "terminate"}},
+        "SpotOptions": {"SpotInstanceType": "one-time",
+                        "InstanceInterruptionBehavior": "terminate"}},
     "TagSpecifications": [{"ResourceType": "instance", "Tags": [
-        {"Key": "skybroker-pipeline", "Value": "p7"}, {"Key": "skybroker-stage", "Value": "train"}]}]
+        {"Key": "skybroker-pipeline", "Value": "p7"},
+        {"Key": "skybroker-stage", "Value": "train"}]}]
   })");
   EXPECT_EQ(RunInstancesParams(input), expected);
 }

@@ -2,13 +2,12 @@
 // through the model-driven parser (and the adapter's own parsers checked against it), and
 // libcloud's recorded responses through the adapter's operation parsers.
 #include <dirent.h>
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <iostream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "providers/aws/ec2_convert.h"
 #include "providers/aws/ec2_shape_codec.h"
@@ -58,8 +57,8 @@ std::string OperationOf(const std::string& file) {
 class Ec2ResponsesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    model_ = new OrderedJson(
-        ReadJsonOrDie(SpecPath("aws-ec2/model/ec2-2016-11-15-service-2.json")));
+    model_ =
+        new OrderedJson(ReadJsonOrDie(SpecPath("aws-ec2/model/ec2-2016-11-15-service-2.json")));
   }
   static void TearDownTestSuite() { delete model_; }
 
@@ -156,7 +155,8 @@ TEST_F(Ec2ResponsesTest, AdapterSpotPriceParserAgreesWithTheModelOnAllThousandPo
 }
 
 TEST(Ec2LibcloudTest, DescribeInstancesGivesIdsStatesIpsTagsAndStateReasons) {
-  auto page = ParseDescribeInstances(ReadFileOrDie(SpecPath(kLibcloudDir + "describe_instances.xml")));
+  auto page =
+      ParseDescribeInstances(ReadFileOrDie(SpecPath(kLibcloudDir + "describe_instances.xml")));
   ASSERT_TRUE(page.ok()) << page.status().ToString();
   ASSERT_EQ(page->instances.size(), 2u);
   const Ec2Instance& first = page->instances[0];

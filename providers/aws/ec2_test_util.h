@@ -2,12 +2,12 @@
 // Test helpers for the EC2 adapter's tests: reading the shared spec files and comparing
 // parsed values with botocore's expected JSON. Test-only.
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <fstream>
 #include <sstream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "providers/aws/ec2_shape_codec.h"
 
@@ -38,7 +38,8 @@ inline void ExpectJsonMatches(const OrderedJson& expected, const OrderedJson& ac
   if (expected.is_string() && actual.is_number_float()) {
     double v = actual.get<double>();
     const std::string& name = expected.get_ref<const std::string&>();
-    bool same = (name == "NaN" && std::isnan(v)) || (name == "Infinity" && v > 0 && std::isinf(v)) ||
+    bool same = (name == "NaN" && std::isnan(v)) ||
+                (name == "Infinity" && v > 0 && std::isinf(v)) ||
                 (name == "-Infinity" && v < 0 && std::isinf(v));
     EXPECT_TRUE(same) << path << ": expected " << name << ", got " << v;
     return;

@@ -7,9 +7,8 @@ namespace sky::providers::lambda {
 namespace {
 
 TEST(LambdaInstanceNameTest, RoundTripsPipelineAndStage) {
-  const std::map<std::string, std::string> tags = {{"skybroker-pipeline", "llm-finetune"},
-                                                   {"skybroker-stage", "train"},
-                                                   {"owner", "dropped"}};
+  const std::map<std::string, std::string> tags = {
+      {"skybroker-pipeline", "llm-finetune"}, {"skybroker-stage", "train"}, {"owner", "dropped"}};
   Result<std::string> name = EncodeInstanceName("run-7/train/attempt-1", tags);
   ASSERT_TRUE(name.ok()) << name.status().ToString();
   EXPECT_EQ(name->rfind("sky-", 0), 0u);
@@ -17,8 +16,9 @@ TEST(LambdaInstanceNameTest, RoundTripsPipelineAndStage) {
   std::optional<DecodedInstanceName> decoded = DecodeInstanceName(*name);
   ASSERT_TRUE(decoded.has_value());
   EXPECT_EQ(decoded->digest, *IdempotencyDigest("run-7/train/attempt-1"));
-  EXPECT_EQ(decoded->tags, (std::map<std::string, std::string>{
-                               {"skybroker-pipeline", "llm-finetune"}, {"skybroker-stage", "train"}}));
+  EXPECT_EQ(decoded->tags,
+            (std::map<std::string, std::string>{{"skybroker-pipeline", "llm-finetune"},
+                                                {"skybroker-stage", "train"}}));
 }
 
 TEST(LambdaInstanceNameTest, SameKeySameDigestOtherKeyOther) {

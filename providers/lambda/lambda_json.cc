@@ -2,9 +2,8 @@
 
 #include <cctype>
 #include <cstdlib>
-#include <utility>
-
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "providers/http/redact.h"
 #include "providers/lambda/lambda_instance_name.h"
@@ -45,7 +44,8 @@ Result<json> Data(std::string_view body, std::string_view what, json::value_t wa
   SKY_ASSIGN_OR_RETURN(json parsed, Parse(body, what));
   const json* data = Member(parsed, "data");
   if (data == nullptr || data->type() != want) {
-    return Status::InvalidArgument("Lambda " + std::string(what) + ": no \"data\" of the spec's type");
+    return Status::InvalidArgument("Lambda " + std::string(what) +
+                                   ": no \"data\" of the spec's type");
   }
   return *data;
 }

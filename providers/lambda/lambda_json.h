@@ -40,7 +40,8 @@ double GpuMemoryGbFromDescription(std::string_view gpu_description);
 // with capacity), `available` = 1 (Lambda reports only that a region can take one more
 // launch, so 1 is a lower bound). Types without capacity anywhere give no offer.
 // InvalidArgument on a body that does not match the spec.
-Result<std::vector<Offer>> ParseInstanceTypes(std::string_view body, const std::string& observed_at);
+Result<std::vector<Offer>> ParseInstanceTypes(std::string_view body,
+                                              const std::string& observed_at);
 
 // Parses {"data": Instance} (GET /api/v1/instances/{id}). A terminated instance gets
 // reason kUnknown; the provider refines it. Tags are decoded from the instance name.

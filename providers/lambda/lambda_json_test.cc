@@ -5,10 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "providers/lambda/lambda_instance_name.h"
 
@@ -37,9 +36,8 @@ class LambdaJsonTest : public ::testing::Test {
   }
   // The first example of the terminate response: one instance, as the spec writes it.
   static json TerminatedInstanceExample() {
-    const json& data = spec_["paths"]["/api/v1/instance-operations/terminate"]["post"]
-                            ["responses"]["200"]["content"]["application/json"]["schema"]
-                            ["properties"]["data"];
+    const json& data = spec_["paths"]["/api/v1/instance-operations/terminate"]["post"]["responses"]
+                            ["200"]["content"]["application/json"]["schema"]["properties"]["data"];
     return data["examples"][0]["terminated_instances"][0];
   }
   // {"error": {"code": <default>, "message": <default>}} of an ApiError* schema.
@@ -103,18 +101,19 @@ TEST_F(LambdaJsonTest, TerminateResponseExampleInstanceParses) {
 TEST_F(LambdaJsonTest, StatusEnumMapsToStates) {
   const json statuses = Schema("InstanceStatus")["enum"];
   ASSERT_EQ(statuses.size(), 5u);
-  const std::map<std::string, InstanceState> want = {
-      {"booting", InstanceState::kPending},      {"active", InstanceState::kRunning},
-      {"unhealthy", InstanceState::kRunning},    {"terminated", InstanceState::kTerminated},
-      {"terminating", InstanceState::kStopping}};
+  const std::map<std::string, InstanceState> want = {{"booting", InstanceState::kPending},
+                                                     {"active", InstanceState::kRunning},
+                                                     {"unhealthy", InstanceState::kRunning},
+                                                     {"terminated", InstanceState::kTerminated},
+                                                     {"terminating", InstanceState::kStopping}};
   for (const json& status : statuses) {
     json item = TerminatedInstanceExample();
     item["status"] = status;
     Result<Instance> instance = ParseInstance(json{{"data", item}}.dump());
     ASSERT_TRUE(instance.ok());
     EXPECT_EQ(instance->state, want.at(status.get<std::string>())) << status;
-    EXPECT_EQ(instance->reason, status == "terminated" ? TerminationReason::kUnknown
-                                                       : TerminationReason::kNone);
+    EXPECT_EQ(instance->reason,
+              status == "terminated" ? TerminationReason::kUnknown : TerminationReason::kNone);
   }
 }
 
@@ -180,7 +179,8 @@ TEST_F(LambdaJsonTest, MalformedBodiesAreInvalidArgument) {
 
 TEST_F(LambdaJsonTest, GpuMemoryComesFromTheDescription) {
   const json& type = Schema("InstanceType")["properties"];
-  EXPECT_DOUBLE_EQ(GpuMemoryGbFromDescription(type["gpu_description"]["examples"][0].get<std::string>()), 80);
+  EXPECT_DOUBLE_EQ(
+      GpuMemoryGbFromDescription(type["gpu_description"]["examples"][0].get<std::string>()), 80);
   EXPECT_DOUBLE_EQ(GpuMemoryGbFromDescription("A100 (40 GB SXM4)"), 40);
   EXPECT_DOUBLE_EQ(GpuMemoryGbFromDescription("CPU only"), 0);
 }

@@ -54,8 +54,7 @@ class LambdaProvider final : public Provider {
 
  private:
   // Sends one request; an HTTP error status becomes its Status (lambda::StatusFromError).
-  Result<HttpResponse> Call(const std::string& method, const std::string& path,
-                            std::string body) {
+  Result<HttpResponse> Call(const std::string& method, const std::string& path, std::string body) {
     HttpRequest request;
     request.method = method;
     request.url = config_.endpoint + path;
@@ -207,8 +206,8 @@ LambdaConfig LambdaConfig::FromEnv() {
 Result<std::unique_ptr<Provider>> NewLambdaProvider(const LambdaConfig& config,
                                                     std::unique_ptr<HttpClient> http) {
   if (config.endpoint.rfind("http://", 0) != 0 && config.endpoint.rfind("https://", 0) != 0) {
-    return Status::InvalidArgument("Lambda endpoint must be an http(s) URL: \"" +
-                                   config.endpoint + "\"");
+    return Status::InvalidArgument("Lambda endpoint must be an http(s) URL: \"" + config.endpoint +
+                                   "\"");
   }
   if (config.api_key.empty()) return Status::Unauthenticated("LAMBDA_API_KEY is not set");
   if (config.ssh_key_name.empty()) {
@@ -223,8 +222,8 @@ Result<std::unique_ptr<Provider>> NewLambdaProvider(const LambdaConfig& config) 
   options.connect_timeout = config.connect_timeout;
   options.total_timeout = config.total_timeout;
   auto curl = std::make_unique<CurlHttpClient>(std::move(options));
-  return NewLambdaProvider(
-      config, std::make_unique<RetryingHttpClient>(std::move(curl), RetryOptions{}));
+  return NewLambdaProvider(config,
+                           std::make_unique<RetryingHttpClient>(std::move(curl), RetryOptions{}));
 }
 
 }  // namespace sky::providers

@@ -27,13 +27,13 @@
 namespace sky::providers {
 
 struct LambdaConfig {
-  // Base URL, no trailing path. Default: $SKYBROKER_LAMBDA_ENDPOINT, else
+  // Base URL, no trailing path. FromEnv: $SKYBROKER_LAMBDA_ENDPOINT, else
   // "https://cloud.lambdalabs.com" (the spec's server).
   std::string endpoint;
-  // Default: $LAMBDA_API_KEY. Required.
+  // FromEnv: $LAMBDA_API_KEY. Required.
   std::string api_key;
-  // The one SSH key Lambda requires at launch. Default: $SKYBROKER_LAMBDA_SSH_KEY, else
-  // "skybroker".
+  // The one SSH key Lambda requires at launch. FromEnv: $SKYBROKER_LAMBDA_SSH_KEY, else
+  // "skybroker". Required.
   std::string ssh_key_name;
   // Timeouts of the client NewLambdaProvider(config) builds. Defaults: 10 s and 60 s.
   std::chrono::milliseconds connect_timeout{10'000};
@@ -42,7 +42,7 @@ struct LambdaConfig {
   // Default (empty): the system clock.
   std::function<std::string()> utc_now;
 
-  // The defaults above, read from the environment.
+  // The FromEnv values above, read from the environment.
   static LambdaConfig FromEnv();
 };
 

@@ -96,7 +96,7 @@ TEST_F(LambdaProviderTest, LaunchLooksUpThenPostsNameTagsAndUserData) {
 TEST_F(LambdaProviderTest, RetriedLaunchWithTheSameKeyReturnsTheExistingInstance) {
   const std::string name = *lambda::EncodeInstanceName("key-1", A10Launch("key-1").tags);
   Serve({Json(200, {{"data", json::array({InstanceJson("i-other", "My Instance", "active"),
-                                           InstanceJson("i-first", name, "booting")})}})});
+                                          InstanceJson("i-first", name, "booting")})}})});
   Result<Instance> instance = provider_->Launch(A10Launch("key-1"));
   ASSERT_TRUE(instance.ok()) << instance.status().ToString();
   EXPECT_EQ(instance->id, "i-first");
@@ -174,14 +174,12 @@ TEST(LambdaProviderFactoryTest, ChecksEndpointAndCredentials) {
   config.endpoint = "ftp://x";
   config.api_key = "k";
   config.ssh_key_name = "s";
-  EXPECT_TRUE(NewLambdaProvider(config, std::make_unique<CurlHttpClient>())
-                  .status()
-                  .IsInvalidArgument());
+  EXPECT_TRUE(
+      NewLambdaProvider(config, std::make_unique<CurlHttpClient>()).status().IsInvalidArgument());
   config.endpoint = "http://127.0.0.1:1";
   config.api_key = "";
-  EXPECT_TRUE(NewLambdaProvider(config, std::make_unique<CurlHttpClient>())
-                  .status()
-                  .IsUnauthenticated());
+  EXPECT_TRUE(
+      NewLambdaProvider(config, std::make_unique<CurlHttpClient>()).status().IsUnauthenticated());
 }
 
 TEST(LambdaProviderFactoryTest, EndpointAndKeyComeFromTheEnvironment) {

@@ -12,10 +12,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 extern char** environ;
 
@@ -95,7 +94,8 @@ Result<pid_t> Spawn(const std::vector<std::string>& args, const std::string& log
   const int rc = posix_spawn(&pid, args[0].c_str(), &actions, &attr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
-  if (rc != 0) return Status::Unavailable("cannot start " + args[0] + ": errno " + std::to_string(rc));
+  if (rc != 0)
+    return Status::Unavailable("cannot start " + args[0] + ": errno " + std::to_string(rc));
   return pid;
 }
 
@@ -173,7 +173,7 @@ Result<std::unique_ptr<PrismServer>> PrismServer::Start(const std::string& spec_
   const int log_fd = mkstemp(log_template);
   if (log_fd < 0) return Status::Unavailable("cannot create Prism's log file");
   close(log_fd);
-  std::vector<std::string> args = {BinaryPath(), "mock", "-h", "127.0.0.1", "-p",
+  std::vector<std::string> args = {BinaryPath(),         "mock",    "-h", "127.0.0.1", "-p",
                                    std::to_string(port), "--errors"};
   args.insert(args.end(), extra.begin(), extra.end());
   args.push_back(spec_path);
@@ -185,7 +185,8 @@ Result<std::unique_ptr<PrismServer>> PrismServer::Start(const std::string& spec_
       unlink(log_template);
       return Status::Unavailable("Prism exited while starting: " + tail);
     }
-    if (Accepts(port)) return std::unique_ptr<PrismServer>(new PrismServer(pid, port, log_template));
+    if (Accepts(port))
+      return std::unique_ptr<PrismServer>(new PrismServer(pid, port, log_template));
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   PrismServer stopped(pid, port, log_template);  // its destructor stops the process group

@@ -4,11 +4,12 @@
 // 127.0.0.1, and PrismCheckingClient forces error codes (`Prefer: code=N`) and records every
 // request or response Prism found invalid. Used by the lambda and runpod *_prism_test.cc.
 
+#include <sys/types.h>
+
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <sys/types.h>
 #include <vector>
 
 #include "sky/providers/http_client.h"
@@ -76,9 +77,9 @@ class PrismCheckingClient final : public HttpClient {
  private:
   const std::unique_ptr<HttpClient> inner_;
   mutable std::mutex mu_;
-  int forced_code_ = 0;                 // guarded by mu_
-  std::string forced_method_;           // guarded by mu_
-  int requests_ = 0;                    // guarded by mu_
+  int forced_code_ = 0;                  // guarded by mu_
+  std::string forced_method_;            // guarded by mu_
+  int requests_ = 0;                     // guarded by mu_
   std::vector<std::string> violations_;  // guarded by mu_
 };
 

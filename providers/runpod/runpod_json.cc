@@ -3,9 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <utility>
-
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "providers/http/redact.h"
 #include "sky/providers/http_client.h"

@@ -70,7 +70,7 @@ struct PodCreate {
   std::string image;
   std::string gpu_type_id;
   int gpu_count = 1;
-  std::string cloud;        // "SECURE" or "COMMUNITY"
+  std::string cloud;  // "SECURE" or "COMMUNITY"
   bool interruptible = false;
   std::string data_center;  // omitted when empty
   std::map<std::string, std::string> tags;

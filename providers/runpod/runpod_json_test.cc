@@ -6,10 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 namespace sky::providers::runpod {
 namespace {
@@ -105,8 +104,8 @@ TEST_F(RunPodJsonTest, PodSchemaExamplesParse) {
   EXPECT_EQ(instance.provider, "runpod");
   EXPECT_EQ(instance.public_ip, "100.65.0.119");
   EXPECT_EQ(instance.state, InstanceState::kRunning);
-  EXPECT_EQ(instance.market, Market::kOnDemand);  // interruptible: false
-  EXPECT_TRUE(instance.tags.empty());              // env {"ENV_VAR": "value"}
+  EXPECT_EQ(instance.market, Market::kOnDemand);               // interruptible: false
+  EXPECT_TRUE(instance.tags.empty());                          // env {"ENV_VAR": "value"}
   EXPECT_DOUBLE_EQ(instance.launched_at_seconds, 1720811680);  // 2024-07-12T19:14:40Z
 }
 
@@ -148,8 +147,15 @@ TEST_F(RunPodJsonTest, MachineGpuAndEnvGiveZoneTypeAndTags) {
 }
 
 TEST_F(RunPodJsonTest, CreateBodyUsesOnlyTheSpecsFieldsAndEnums) {
-  PodCreate create{"sky-0123456789abcdef", "runpod/pytorch:2.1.0", "NVIDIA GeForce RTX 4090", 2,
-                   "SECURE", true, "US-KS-2", {{"skybroker-stage", "train"}}, "echo hi"};
+  PodCreate create{"sky-0123456789abcdef",
+                   "runpod/pytorch:2.1.0",
+                   "NVIDIA GeForce RTX 4090",
+                   2,
+                   "SECURE",
+                   true,
+                   "US-KS-2",
+                   {{"skybroker-stage", "train"}},
+                   "echo hi"};
   const json body = json::parse(PodCreateBody(create));
   const json& properties = CreateInput()["properties"];
   for (const auto& [key, value] : body.items()) {
@@ -188,11 +194,18 @@ TEST_F(RunPodJsonTest, EveryLaunchableDataCenterHasACountry) {
 }
 
 TEST_F(RunPodJsonTest, GpuNamesFollowSkyPilot) {
-  const std::map<std::string, std::string> names = {
-      {"RTX 4090", "RTX4090"},       {"A100 PCIe", "A100-80GB"},   {"A100 SXM", "A100-80GB-SXM"},
-      {"H100 PCIe", "H100"},         {"H100 SXM", "H100-SXM"},     {"H100 NVL", "H100-NVL"},
-      {"RTX 6000 Ada", "RTX6000-Ada"}, {"RTX A6000", "RTXA6000"},  {"RTX PRO 6000", "RTXPRO6000"},
-      {"MI300X", "MI300X"},          {"L40S", "L40S"},             {"H200 SXM", "H200-SXM"}};
+  const std::map<std::string, std::string> names = {{"RTX 4090", "RTX4090"},
+                                                    {"A100 PCIe", "A100-80GB"},
+                                                    {"A100 SXM", "A100-80GB-SXM"},
+                                                    {"H100 PCIe", "H100"},
+                                                    {"H100 SXM", "H100-SXM"},
+                                                    {"H100 NVL", "H100-NVL"},
+                                                    {"RTX 6000 Ada", "RTX6000-Ada"},
+                                                    {"RTX A6000", "RTXA6000"},
+                                                    {"RTX PRO 6000", "RTXPRO6000"},
+                                                    {"MI300X", "MI300X"},
+                                                    {"L40S", "L40S"},
+                                                    {"H200 SXM", "H200-SXM"}};
   for (const auto& [display, canonical] : names) {
     EXPECT_EQ(CanonicalGpuName(display), canonical) << display;
   }
@@ -214,8 +227,9 @@ TEST_F(RunPodJsonTest, InstanceTypeNamesRoundTrip) {
 
 TEST_F(RunPodJsonTest, ErrorsMapToStatusCodes) {
   const json& responses = v2_["components"]["responses"];
-  const json throttled_body = responses["TooManyRequestsError"]["content"]
-                                       ["application/problem+json"]["examples"]["rateLimited"]["value"];
+  const json throttled_body =
+      responses["TooManyRequestsError"]["content"]["application/problem+json"]["examples"]
+               ["rateLimited"]["value"];
   Status throttled = StatusFromError(429, throttled_body.dump());
   EXPECT_TRUE(throttled.IsUnavailable());
   EXPECT_EQ(throttled.reason(), "throttled");

@@ -104,8 +104,8 @@ Suite* RunPodPrismTest::suite_ = nullptr;
 TEST_F(RunPodPrismTest, SpecDefectIsExactlyTheFourPodExamples) {
   const std::vector<std::string>& dropped = suite_->dropped;
   for (const char* field : {"aiApiId", "costPerHr", "endpointId", "templateId"}) {
-    const std::string pointer = "/components/schemas/Pod/properties/" + std::string(field) +
-                                "/example";
+    const std::string pointer =
+        "/components/schemas/Pod/properties/" + std::string(field) + "/example";
     EXPECT_NE(std::find(dropped.begin(), dropped.end(), pointer), dropped.end()) << pointer;
   }
   const long pod_examples = std::count_if(dropped.begin(), dropped.end(), [](const std::string& p) {

@@ -123,8 +123,9 @@ class RunPodProvider final : public Provider {
     HttpRequest request;
     request.method = method;
     request.url = url;
+    // v2 answers errors as application/problem+json.
     request.headers = {{"Authorization", "Bearer " + config_.api_key},
-                       {"Accept", "application/json"}};
+                       {"Accept", "application/json, application/problem+json"}};
     if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
     request.body = std::move(body);
     // Reads and deletes by id are safe to repeat; pod creation is not (see the header).
@@ -145,7 +146,8 @@ class RunPodProvider final : public Provider {
   }
 
   Result<std::vector<runpod::Pod>> ListPods(const std::string& query) {
-    SKY_ASSIGN_OR_RETURN(HttpResponse response, Call("GET", config_.endpoint + "/pods" + query, ""));
+    SKY_ASSIGN_OR_RETURN(HttpResponse response,
+                         Call("GET", config_.endpoint + "/pods" + query, ""));
     return runpod::ParsePodList(response.body);
   }
 
@@ -182,7 +184,7 @@ class RunPodProvider final : public Provider {
   RunPodConfig config_;
   const std::unique_ptr<HttpClient> http_;
   mutable std::mutex mu_;
-  std::set<std::string> terminated_;                   // guarded by mu_
+  std::set<std::string> terminated_;                 // guarded by mu_
   std::map<std::string, std::string> gpu_type_ids_;  // guarded by mu_
 };
 
@@ -269,8 +271,8 @@ Result<std::unique_ptr<Provider>> NewRunPodProvider(const RunPodConfig& config) 
   options.connect_timeout = config.connect_timeout;
   options.total_timeout = config.total_timeout;
   auto curl = std::make_unique<CurlHttpClient>(std::move(options));
-  return NewRunPodProvider(
-      config, std::make_unique<RetryingHttpClient>(std::move(curl), RetryOptions{}));
+  return NewRunPodProvider(config,
+                           std::make_unique<RetryingHttpClient>(std::move(curl), RetryOptions{}));
 }
 
 }  // namespace sky::providers

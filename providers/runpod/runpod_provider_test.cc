@@ -17,18 +17,18 @@ namespace {
 using nlohmann::json;
 
 const json kCatalog = {
-    {"gpus",
-     json::array({{{"id", "NVIDIA H100 80GB HBM3"},
-                   {"name", "H100 SXM"},
-                   {"pool", nullptr},
-                   {"manufacturer", "NVIDIA"},
-                   {"memory", 80},
-                   {"secure", true},
-                   {"community", false},
-                   {"price", {{"secure", 2.69}, {"community", 0}}},
-                   {"maxCount", {{"secure", 2}, {"community", 0}}},
-                   {"dataCenters", json::array({{{"id", "US-KS-2"}, {"name", "US Kansas 2"},
-                                                 {"availability", "LOW"}}})}}})}};
+    {"gpus", json::array({{{"id", "NVIDIA H100 80GB HBM3"},
+                           {"name", "H100 SXM"},
+                           {"pool", nullptr},
+                           {"manufacturer", "NVIDIA"},
+                           {"memory", 80},
+                           {"secure", true},
+                           {"community", false},
+                           {"price", {{"secure", 2.69}, {"community", 0}}},
+                           {"maxCount", {{"secure", 2}, {"community", 0}}},
+                           {"dataCenters", json::array({{{"id", "US-KS-2"},
+                                                         {"name", "US Kansas 2"},
+                                                         {"availability", "LOW"}}})}}})}};
 
 json PodJson(const std::string& id, const std::string& name, const std::string& desired,
              bool interruptible, const std::map<std::string, std::string>& tags = {}) {
@@ -142,8 +142,9 @@ TEST_F(RunPodProviderTest, InterruptiblePodStoppedByRunPodIsPreemptedButOursIsUs
 
 TEST_F(RunPodProviderTest, NoCapacityIsResourceExhaustedAndThrottlingIsUnavailable) {
   Serve({Json(200, kCatalog), Json(200, json::array()),
-         Json(400, {{"error", "There are no longer any instances available with the requested "
-                              "specifications. Please refresh and try again."}}),
+         Json(400, {{"error",
+                     "There are no longer any instances available with the requested "
+                     "specifications. Please refresh and try again."}}),
          ScriptedReply::Respond(429, R"({"title":"Too Many Requests","status":429})",
                                 {{"Retry-After", "12"}})});
   Status capacity = provider_->Launch(H100Launch("key-1", Market::kSpot)).status();
@@ -155,8 +156,9 @@ TEST_F(RunPodProviderTest, NoCapacityIsResourceExhaustedAndThrottlingIsUnavailab
 }
 
 TEST_F(RunPodProviderTest, ListByTagFiltersOnTheTagsEnv) {
-  Serve({Json(200, json::array({PodJson("a", "n", "RUNNING", false, {{"skybroker-stage", "x"}}),
-                                PodJson("b", "n", "RUNNING", false, {{"skybroker-stage", "y"}})}))});
+  Serve(
+      {Json(200, json::array({PodJson("a", "n", "RUNNING", false, {{"skybroker-stage", "x"}}),
+                              PodJson("b", "n", "RUNNING", false, {{"skybroker-stage", "y"}})}))});
   Result<std::vector<Instance>> found = provider_->ListByTag("skybroker-stage", "y");
   ASSERT_TRUE(found.ok()) << found.status().ToString();
   ASSERT_EQ(found->size(), 1u);

@@ -1,57 +1,15 @@
-// End-to-end tests of the `skybroker` binary: real files, a real SQLite file in a temp dir,
-// and `serve` on an ephemeral 127.0.0.1 port reached with curl.
+// End-to-end tests of the `skybroker` command line: real files and a real SQLite file in a
+// temp dir.
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <array>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <string>
 
+#include "tests/cli/cli_test_util.h"
+
+namespace sky::testing {
 namespace {
 
-namespace fs = std::filesystem;
-const std::string kBin = SKYBROKER_BIN;
-const std::string kShared = SKY_SHARED_DIR "/data";
-
-struct ExecResult {
-  int code = -1;
-  std::string out;  // stdout and stderr together
-};
-
-ExecResult Exec(const std::string& args) {
-  ExecResult run;
-  FILE* pipe = ::popen((kBin + " " + args + " 2>&1").c_str(), "r");
-  if (!pipe) return run;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) run.out.append(buf.data(), n);
-  int status = ::pclose(pipe);
-  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
-
-class CliE2eTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("sky_cli_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string Db() const { return "--db " + (dir_ / "sky.db").string(); }
-  std::string Write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name) << text;
-    return (dir_ / name).string();
-  }
-  fs::path dir_;
-};
+using CliE2eTest = BinaryTest;
 
 TEST_F(CliE2eTest, OffersTableHasEveryColumnAndOneRowPerOffer) {
   ExecResult r = Exec("offers --gpu H100:8 --market on_demand --limit 5 --catalog " + kShared +
@@ -142,4 +100,54 @@ TEST_F(CliE2eTest, AcceleratorsListsCountsAndPrices) {
   EXPECT_NE(r.out.find("1,2,4,8"), std::string::npos) << r.out;
 }
 
+TEST_F(CliE2eTest, PlanPrintsATableAndJsonAndExitsZero) {
+  ExecResult r = Exec("plan " + kExamples + "/quickstart.json " + Db());
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("status: optimal"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("STAGE"), std::string::npos) << r.out;
+  r = Exec("plan " + kExamples + "/quickstart.json --json " + Db());
+  ASSERT_EQ(r.code, 0) << r.out;
+  auto plan = nlohmann::json::parse(r.out.substr(r.out.find('{')), nullptr, false);
+  ASSERT_TRUE(plan.is_object()) << r.out;
+  EXPECT_EQ(plan["status"], "optimal");
+  EXPECT_EQ(plan["stages"].size(), 3u);
+  EXPECT_LE(plan["makespan_hours"].get<double>(), 8.0);
+  EXPECT_LE(plan["total_cost_usd"].get<double>(), 40.0);
+  EXPECT_GT(plan["solver"]["variables"].get<int>(), 0);
+}
+
+TEST_F(CliE2eTest, InvalidSpecExitsTwoWithJsonPaths) {
+  const std::string spec = Write("bad.json", R"({"name": "x", "deadline_hours": -1,
+    "stages": [{"name": "a", "after": ["tokenise"], "resources": {"cpus": 4},
+                "runtime_hours": 1}]})");
+  ExecResult r = Exec("plan " + spec + " " + Db());
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("stages[0].after[0]: unknown stage \"tokenise\""), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("deadline_hours"), std::string::npos) << r.out;
+}
+
+TEST_F(CliE2eTest, InfeasiblePlanExitsThreeAndSaysWhy) {
+  std::ifstream in(kExamples + "/quickstart.json");
+  auto spec = nlohmann::json::parse(in);
+  spec["deadline_hours"] = 0.5;  // train alone needs 1.5 h on the fastest GPU
+  ExecResult r = Exec("plan " + Write("tight.json", spec.dump()) + " " + Db());
+  EXPECT_EQ(r.code, 3) << r.out;
+  EXPECT_NE(r.out.find("status: infeasible"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("deadline"), std::string::npos) << r.out;
+}
+
+TEST_F(CliE2eTest, FrontierListsPlansFromFastestToCheapest) {
+  ExecResult r = Exec("plan " + kExamples + "/quickstart.json --frontier --json " + Db());
+  ASSERT_EQ(r.code, 0) << r.out;
+  auto plans = nlohmann::json::parse(r.out.substr(r.out.find('[')), nullptr, false);
+  ASSERT_TRUE(plans.is_array()) << r.out;
+  ASSERT_GE(plans.size(), 1u);
+  for (size_t i = 1; i < plans.size(); ++i) {
+    EXPECT_GT(plans[i]["makespan_hours"].get<double>(), plans[i - 1]["makespan_hours"].get<double>());
+    EXPECT_LT(plans[i]["total_cost_usd"].get<double>(), plans[i - 1]["total_cost_usd"].get<double>());
+  }
+}
+
 }  // namespace
+}  // namespace sky::testing
