@@ -31,6 +31,30 @@ std::string SystemUtcNow() {
   return text;
 }
 
+// Claims `key` in `keys` for the object's lifetime unless another holder has it.
+class InFlight {
+ public:
+  InFlight(std::mutex& mu, std::set<std::string>& keys, std::string key)
+      : mu_(mu), keys_(keys), key_(std::move(key)) {
+    std::lock_guard<std::mutex> lock(mu_);
+    claimed_ = keys_.insert(key_).second;
+  }
+  ~InFlight() {
+    if (!claimed_) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    keys_.erase(key_);
+  }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+  bool claimed() const { return claimed_; }
+
+ private:
+  std::mutex& mu_;
+  std::set<std::string>& keys_;
+  const std::string key_;
+  bool claimed_ = false;
+};
+
 class LambdaProvider final : public Provider {
  public:
   LambdaProvider(LambdaConfig config, std::unique_ptr<HttpClient> http)
@@ -75,6 +99,7 @@ class LambdaProvider final : public Provider {
     return lambda::ParseInstanceList(response.body);
   }
 
+  Result<Instance> LaunchNew(const LaunchRequest& request, const std::string& instance_name);
   Result<Instance> DescribeOne(const std::string& id);
   // The provider's memory of what it did, to name the end of an instance that is gone.
   void Refine(Instance& instance) const;
@@ -84,6 +109,7 @@ class LambdaProvider final : public Provider {
   mutable std::mutex mu_;
   std::set<std::string> launched_;    // guarded by mu_
   std::set<std::string> terminated_;  // guarded by mu_
+  std::set<std::string> launching_;   // key digests of launches in flight; guarded by mu_
 };
 
 Result<Instance> LambdaProvider::Launch(const LaunchRequest& request) {
@@ -98,11 +124,23 @@ Result<Instance> LambdaProvider::Launch(const LaunchRequest& request) {
   SKY_ASSIGN_OR_RETURN(std::string instance_name,
                        lambda::EncodeInstanceName(request.idempotency_key, request.tags));
   SKY_ASSIGN_OR_RETURN(std::string digest, lambda::IdempotencyDigest(request.idempotency_key));
+  // Two concurrent launches with one key would both miss the other's instance in the lookup.
+  InFlight claim(mu_, launching_, digest);
+  if (!claim.claimed()) {
+    return Status::Unavailable("a launch with idempotency key " + request.idempotency_key +
+                               " is already in progress");
+  }
   SKY_ASSIGN_OR_RETURN(std::vector<lambda::NamedInstance> live, ListInstances());
   for (lambda::NamedInstance& existing : live) {
     auto decoded = lambda::DecodeInstanceName(existing.name);
     if (decoded && decoded->digest == digest) return std::move(existing.instance);
   }
+  return LaunchNew(request, instance_name);
+}
+
+Result<Instance> LambdaProvider::LaunchNew(const LaunchRequest& request,
+                                           const std::string& instance_name) {
+  const Offer& offer = request.offer;
   const lambda::LaunchBody body{offer.region, offer.instance_type, config_.ssh_key_name,
                                 instance_name, request.startup_script};
   Result<HttpResponse> response =

@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <future>
+#include <mutex>
+
 #include <nlohmann/json.hpp>
 
 #include "providers/http/curl_http_client.h"
@@ -167,6 +171,52 @@ TEST_F(LambdaProviderTest, ListByTagFiltersOnTheNameAndRejectsOtherKeys) {
   EXPECT_EQ(found->front().state, InstanceState::kRunning);
   EXPECT_EQ(found->front().public_ip, "198.51.100.2");
   EXPECT_TRUE(provider_->ListByTag("owner", "x").status().IsInvalidArgument());
+}
+
+// Holds every request until Release(), then answers with an empty instance list / a launch.
+class GateClient final : public HttpClient {
+ public:
+  Result<HttpResponse> Send(const HttpRequest& request) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    ++waiting_;
+    changed_.notify_all();
+    changed_.wait(lock, [this] { return open_; });
+    if (request.method == "GET") return HttpResponse{200, {}, R"({"data":[]})"};
+    return HttpResponse{200, {}, R"({"data":{"instance_ids":["i-1"]}})"};
+  }
+  void AwaitWaiting() {
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait(lock, [this] { return waiting_ > 0; });
+  }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mu_);
+    open_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable changed_;
+  int waiting_ = 0;
+  bool open_ = false;
+};
+
+TEST(LambdaProviderConcurrencyTest, SecondLaunchWithAKeyInFlightIsUnavailable) {
+  auto gate = std::make_unique<GateClient>();
+  GateClient* client = gate.get();
+  LambdaConfig config;
+  config.endpoint = "http://127.0.0.1:1";
+  config.api_key = "k";
+  config.ssh_key_name = "s";
+  std::unique_ptr<Provider> provider = *NewLambdaProvider(config, std::move(gate));
+  auto first = std::async(std::launch::async, [&] { return provider->Launch(A10Launch("k1")); });
+  client->AwaitWaiting();  // the first launch is inside its lookup
+  Status second = provider->Launch(A10Launch("k1")).status();
+  EXPECT_TRUE(second.IsUnavailable()) << second.ToString();
+  client->Release();
+  Result<Instance> launched = first.get();
+  ASSERT_TRUE(launched.ok()) << launched.status().ToString();
+  EXPECT_EQ(launched->id, "i-1");
 }
 
 TEST(LambdaProviderFactoryTest, ChecksEndpointAndCredentials) {

@@ -61,6 +61,30 @@ Result<std::string> PodName(const std::string& idempotency_key) {
   return "sky-" + hex.substr(0, 16);
 }
 
+// Claims `key` in `keys` for the object's lifetime unless another holder has it.
+class InFlight {
+ public:
+  InFlight(std::mutex& mu, std::set<std::string>& keys, std::string key)
+      : mu_(mu), keys_(keys), key_(std::move(key)) {
+    std::lock_guard<std::mutex> lock(mu_);
+    claimed_ = keys_.insert(key_).second;
+  }
+  ~InFlight() {
+    if (!claimed_) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    keys_.erase(key_);
+  }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+  bool claimed() const { return claimed_; }
+
+ private:
+  std::mutex& mu_;
+  std::set<std::string>& keys_;
+  const std::string key_;
+  bool claimed_ = false;
+};
+
 class RunPodProvider final : public Provider {
  public:
   RunPodProvider(RunPodConfig config, std::unique_ptr<HttpClient> http)
@@ -185,6 +209,7 @@ class RunPodProvider final : public Provider {
   const std::unique_ptr<HttpClient> http_;
   mutable std::mutex mu_;
   std::set<std::string> terminated_;                 // guarded by mu_
+  std::set<std::string> launching_;                  // pod names in flight; guarded by mu_
   std::map<std::string, std::string> gpu_type_ids_;  // guarded by mu_
 };
 
@@ -227,6 +252,12 @@ Result<runpod::PodCreate> RunPodProvider::PodFor(const LaunchRequest& request) {
 
 Result<Instance> RunPodProvider::Launch(const LaunchRequest& request) {
   SKY_ASSIGN_OR_RETURN(runpod::PodCreate pod, PodFor(request));
+  // Two concurrent launches with one key would both miss the other's pod in the lookup.
+  InFlight claim(mu_, launching_, pod.name);
+  if (!claim.claimed()) {
+    return Status::Unavailable("a launch with idempotency key " + request.idempotency_key +
+                               " is already in progress");
+  }
   SKY_ASSIGN_OR_RETURN(std::vector<runpod::Pod> existing, ListPods("?name=" + pod.name));
   for (runpod::Pod& found : existing) {
     if (found.name == pod.name) return std::move(found.instance);
