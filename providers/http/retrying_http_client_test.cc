@@ -173,6 +173,7 @@ TEST(StatusForHttpErrorTest, MapsToActionableCodes) {
   EXPECT_TRUE(StatusForHttpError(404, "").IsNotFound());
   EXPECT_TRUE(StatusForHttpError(409, "").IsAlreadyExists());
   EXPECT_TRUE(StatusForHttpError(429, "").IsUnavailable());
+  EXPECT_EQ(StatusForHttpError(429, "").reason(), "throttled");
   EXPECT_TRUE(StatusForHttpError(503, "").IsUnavailable());
   EXPECT_TRUE(StatusForHttpError(302, "").IsInternal());
 }

@@ -8,7 +8,6 @@
 #include <condition_variable>
 #include <future>
 #include <mutex>
-
 #include <nlohmann/json.hpp>
 
 #include "providers/http/curl_http_client.h"
@@ -208,7 +207,7 @@ TEST(LambdaProviderConcurrencyTest, SecondLaunchWithAKeyInFlightIsUnavailable) {
   config.endpoint = "http://127.0.0.1:1";
   config.api_key = "k";
   config.ssh_key_name = "s";
-  std::unique_ptr<Provider> provider = *NewLambdaProvider(config, std::move(gate));
+  std::unique_ptr<Provider> provider = NewLambdaProvider(config, std::move(gate)).value();
   auto first = std::async(std::launch::async, [&] { return provider->Launch(A10Launch("k1")); });
   client->AwaitWaiting();  // the first launch is inside its lookup
   Status second = provider->Launch(A10Launch("k1")).status();

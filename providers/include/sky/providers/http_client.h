@@ -107,8 +107,9 @@ inline Status StatusForHttpError(int status, std::string message) {
     case 409:
       return Status::AlreadyExists(std::move(message));
     case 408:
-    case 429:
       return Status::Unavailable(std::move(message));
+    case 429:
+      return Status::Unavailable(std::move(message)).WithReason("throttled");
     default:
       break;
   }
