@@ -21,6 +21,8 @@ int RunAccelerators(const Words& words, std::ostream& out, std::ostream& err);
 int RunIngest(const Words& words, std::ostream& out, std::ostream& err);
 int RunPlan(const Words& words, std::ostream& out, std::ostream& err);
 int RunServe(const Words& words, std::ostream& out, std::ostream& err);
+// Refreshes the catalog from the configured providers; 1 when any provider failed.
+int RunRefresh(const Words& words, std::ostream& out, std::ostream& err);
 
 // Prints "error: <message>" and returns the exit code for `status`.
 int ReportError(const Status& status, std::ostream& err);

@@ -17,6 +17,7 @@ constexpr char kUsage[] =
     "  accelerators   list accelerators with their cheapest prices\n"
     "  ingest         load catalog files into the database\n"
     "  plan           plan a pipeline spec (--frontier for the cost-deadline curve)\n"
+    "  refresh        update the catalog from provider APIs (--providers lambda,aws,...)\n"
     "\n"
     "common flags: --db PATH (default $SKYBROKER_DB or ~/.local/share/skybroker/skybroker.db)\n"
     "              --catalog PATH... (query files directly, in memory)\n"
@@ -31,7 +32,7 @@ int main(int argc, char** argv) {
   const std::map<std::string, Command> commands = {
       {"serve", sky::api::RunServe},   {"offers", sky::api::RunOffers},
       {"ingest", sky::api::RunIngest}, {"accelerators", sky::api::RunAccelerators},
-      {"plan", sky::api::RunPlan},
+      {"plan", sky::api::RunPlan},     {"refresh", sky::api::RunRefresh},
   };
   if (argc < 2) {
     std::cerr << kUsage;

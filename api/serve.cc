@@ -6,6 +6,7 @@
 #include "api/cli_commands.h"
 #include "api/handlers.h"
 #include "api/http_server.h"
+#include "api/provider_registry.h"
 
 #ifndef SKY_DEFAULT_WEB_DIR
 #define SKY_DEFAULT_WEB_DIR "web"
@@ -16,7 +17,8 @@ namespace {
 
 constexpr char kUsage[] =
     "usage: skybroker serve [--host 127.0.0.1] [--port 8080] [--web-dir DIR]\n"
-    "         [--max-body-bytes N] [--db PATH] [--catalog PATH...]\n";
+    "         [--max-body-bytes N] [--db PATH] [--catalog PATH...]\n"
+    "         [--providers sim,aws,gcp,lambda,runpod] [provider endpoint flags, see refresh]\n";
 
 std::string WebDir(const CliArgs& args) {
   if (auto dir = args.Get("web-dir")) return *dir;
@@ -50,6 +52,7 @@ void WaitForSignal() {
 int RunServe(const Words& words, std::ostream& out, std::ostream& err) {
   FlagSpec spec;
   spec.singles.insert({"host", "port", "web-dir", "max-body-bytes"});
+  AddProviderFlags(spec);
   ParsedCommand parsed = ParseCommand(words, spec, kUsage, 0, 0, out, err);
   if (!parsed.args) return parsed.exit_code;
   const CliArgs* args = &*parsed.args;
@@ -63,6 +66,9 @@ int RunServe(const Words& words, std::ostream& out, std::ostream& err) {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   auto app = App::Open(*args, err);
   if (!app.ok()) return ReportError(app.status(), err);
+  // Built now so that bad provider flags fail at start; kept alive for the executor.
+  auto registry = ProviderRegistry::FromArgs(*args, (*app)->catalog());
+  if (!registry.ok()) return ReportError(registry.status(), err);
   Router router;
   AddHealthRoutes(router, **app);
   AddCatalogRoutes(router, **app);

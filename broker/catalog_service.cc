@@ -1,8 +1,67 @@
 #include "sky/broker/catalog_service.h"
 
+#include <chrono>
+#include <cmath>
 #include <set>
+#include <unordered_set>
+
+#include "catalog/aws_zones.h"
+#include "catalog/ingest_util.h"
 
 namespace sky::broker {
+namespace {
+
+// ISO 8601 UTC ("2026-05-20T00:00:00Z") of a Unix time.
+std::string IsoUtc(double epoch_seconds) {
+  return catalog::FormatIsoUtc(static_cast<int64_t>(std::floor(epoch_seconds)));
+}
+
+// The default observation time of a refresh: callers at the edge (the CLI) may pass their own.
+std::string UtcNowIso() {
+  using std::chrono::system_clock;
+  return IsoUtc(std::chrono::duration<double>(system_clock::now().time_since_epoch()).count());
+}
+
+// "us-east-1" for the AZ id "use1-az4" (as the spot TSV reader names zones), else for a zone
+// name ("us-east-1a") the name without its trailing letter.
+std::string SpotRegion(const std::string& zone_id, const std::string& zone_name) {
+  std::string region(catalog::AwsRegionOfZoneId(zone_id));
+  if (!region.empty()) return region;
+  region = zone_name;
+  while (!region.empty() && region.back() >= 'a' && region.back() <= 'z') region.pop_back();
+  return region;
+}
+
+// The catalog offer id of a spot price point, built as catalog/aws_spot_history_reader.cc
+// builds it; empty for a point without a zone.
+OfferId SpotOfferId(const providers::aws::SpotPricePoint& point) {
+  Offer o;
+  o.provider = "aws";
+  o.zone = point.availability_zone_id.empty() ? point.availability_zone
+                                              : point.availability_zone_id;
+  o.region = SpotRegion(point.availability_zone_id, point.availability_zone);
+  if (o.zone.empty() || o.region.empty()) return "";
+  o.instance_type = point.instance_type;
+  o.market = Market::kSpot;
+  return MakeOfferId(o);
+}
+
+// Adds the points that name a known offer (in the batch or in `current`) to the batch.
+void AddSpotPoints(const std::vector<providers::aws::SpotPricePoint>& points,
+                   const catalog::OfferIndex& current, catalog::IngestBatch& batch) {
+  std::unordered_set<OfferId> known;
+  for (const Offer& offer : batch.offers) known.insert(offer.id);
+  for (const auto& point : points) {
+    ++batch.rows_read;
+    if (point.product_description != "Linux/UNIX" || point.price_per_hour <= 0) continue;
+    OfferId id = SpotOfferId(point);
+    if (id.empty() || (known.count(id) == 0 && current.Find(id) == nullptr)) continue;
+    batch.price_points.push_back(catalog::PricePoint{
+        std::move(id), point.price_per_hour, IsoUtc(point.timestamp_seconds), batch.source});
+  }
+}
+
+}  // namespace
 
 CatalogService::CatalogService(std::unique_ptr<catalog::OfferStore> store)
     : store_(std::move(store)),
@@ -33,6 +92,30 @@ Result<catalog::IngestSummary> CatalogService::Ingest(const std::vector<std::str
   std::shared_ptr<const catalog::OfferIndex> current = Snapshot();
   for (auto& batch : batches) catalog::FillInstanceAttributes(batch, current->offers());
   SKY_ASSIGN_OR_RETURN(catalog::IngestSummary summary, store_->Apply(batches));
+  SKY_RETURN_IF_ERROR(Reindex());
+  return summary;
+}
+
+Result<catalog::IngestSummary> CatalogService::ApplyProviderOffers(
+    const std::string& provider_name, std::vector<Offer> offers,
+    const std::vector<providers::aws::SpotPricePoint>& spot_price_points,
+    const std::string& observed_at) {
+  std::lock_guard<std::mutex> ingest_lock(ingest_mu_);
+  catalog::IngestBatch batch;
+  batch.source = "provider:" + provider_name;
+  const std::string now = observed_at.empty() ? UtcNowIso() : observed_at;
+  batch.rows_read = static_cast<int64_t>(offers.size());
+  for (Offer& offer : offers) {
+    // Providers send times as their APIs write them ("...T10:00:00.000Z"); the catalog
+    // compares them as text, so they are normalised like the file readers normalise theirs.
+    std::optional<std::string> when = catalog::NormalizeIsoTime(offer.observed_at);
+    offer.observed_at = when ? *when : now;
+    if (offer.source.empty()) offer.source = batch.source;
+    if (offer.id.empty()) offer.id = MakeOfferId(offer);
+  }
+  batch.offers = std::move(offers);
+  AddSpotPoints(spot_price_points, *Snapshot(), batch);
+  SKY_ASSIGN_OR_RETURN(catalog::IngestSummary summary, store_->Apply({batch}));
   SKY_RETURN_IF_ERROR(Reindex());
   return summary;
 }

@@ -94,5 +94,77 @@ TEST_F(CatalogServiceTest, VocabularyMergesCatalogAndBundledNames) {
   EXPECT_NE(std::find(names.begin(), names.end(), "TPU-v5"), names.end());
 }
 
+// The real AWS spot price history (DescribeSpotPriceHistory dump, 2022-05) read as the catalog
+// reads it, then points as the EC2 adapter reports them: the one of a known offer is recorded
+// under the TSV reader's id, the others are skipped.
+TEST_F(CatalogServiceTest, ProviderSpotPointsJoinTheHistoryOfTheTsvOffers) {
+  auto service = CatalogService::Open(":memory:");
+  ASSERT_TRUE(service.ok());
+  const std::string tsv =
+      SKY_SHARED_DIR "/data/spot_traces/aws_spot_price_history/prices_2022-05.tsv";
+  ASSERT_TRUE((*service)->Ingest({"aws=" + tsv}, {}).ok());
+  const OfferId id = "aws:us-east-1:use1-az6/p3.2xlarge/spot";
+  const Offer* known = (*service)->Snapshot()->Find(id);
+  ASSERT_NE(known, nullptr);
+  EXPECT_DOUBLE_EQ(known->price_per_hour, 0.918);  // the file's last Linux/UNIX event
+
+  using providers::aws::SpotPricePoint;
+  const std::vector<SpotPricePoint> points = {
+      {"us-east-1a", "use1-az6", "p3.2xlarge", "Linux/UNIX", 0.95, "2022-06-01T00:00:00.000Z",
+       1654041600},
+      {"us-east-1a", "use1-az6", "p3.2xlarge", "Windows", 1.3, "2022-06-01T00:00:00.000Z",
+       1654041600},
+      {"us-east-1a", "use1-az6", "p3.2xlarge", "Linux/UNIX", 0, "2022-06-01T01:00:00.000Z",
+       1654045200},
+      {"us-east-1a", "use1-az6", "no-such.type", "Linux/UNIX", 1.0, "2022-06-01T00:00:00.000Z",
+       1654041600}};
+  auto summary = (*service)->ApplyProviderOffers("aws", {}, points, "2022-06-01T02:00:00Z");
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->rows_read, 4);
+  EXPECT_EQ(summary->price_points_added, 1);
+  auto history = (*service)->History(id, "2022-06-01T00:00:00Z", "");
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 1u);
+  EXPECT_EQ(history->front().observed_at, "2022-06-01T00:00:00Z");
+  EXPECT_DOUBLE_EQ(history->front().price_per_hour, 0.95);
+  EXPECT_EQ(history->front().source, "provider:aws");
+}
+
+// Real Lambda catalog rows handed back as a provider reports them: unchanged offers change
+// nothing; a new availability updates the offer and stamps it with the refresh.
+TEST_F(CatalogServiceTest, ProviderOffersUpdateOnlyWhatChanged) {
+  auto service = CatalogService::Open(":memory:");
+  ASSERT_TRUE(service.ok());
+  const std::string csv = SKY_SHARED_DIR "/data/catalog/anycloud_skypilot_format/lambda/vms.csv";
+  auto loaded = (*service)->Ingest({csv}, {});
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  std::vector<Offer> offers = (*service)->Snapshot()->offers();
+  ASSERT_GT(offers.size(), 300u);
+
+  auto same = (*service)->ApplyProviderOffers("sim", offers, {});
+  ASSERT_TRUE(same.ok()) << same.status().ToString();
+  EXPECT_EQ(same->offers_added, 0);
+  EXPECT_EQ(same->offers_updated, 0);
+  EXPECT_EQ(same->offers_unchanged, static_cast<int64_t>(offers.size()));
+  EXPECT_EQ(same->price_points_added, 0);
+
+  Offer changed = offers.front();
+  changed.available = 1;
+  changed.price_per_hour += 0.5;
+  changed.observed_at.clear();
+  changed.source.clear();
+  auto one = (*service)->ApplyProviderOffers("lambda", {changed}, {}, "2030-01-01T00:00:00Z");
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_EQ(one->offers_updated, 1);
+  EXPECT_EQ(one->price_points_added, 1);
+  const Offer* now = (*service)->Snapshot()->Find(changed.id);
+  ASSERT_NE(now, nullptr);
+  EXPECT_EQ(now->available, std::optional<int>(1));
+  EXPECT_DOUBLE_EQ(now->price_per_hour, changed.price_per_hour);
+  EXPECT_EQ(now->observed_at, "2030-01-01T00:00:00Z");
+  EXPECT_EQ(now->source, "provider:lambda");
+  EXPECT_EQ((*service)->Snapshot()->offers().size(), offers.size());
+}
+
 }  // namespace
 }  // namespace sky::broker

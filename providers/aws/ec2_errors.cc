@@ -122,16 +122,4 @@ bool IsRetryableEc2Response(const HttpResponse& response) {
   return IsRetryableHttpStatus(response.status);
 }
 
-Status ReasonForExhaustedRetries(Status status) {
-  if (!status.IsUnavailable() || !status.reason().empty()) return status;
-  const std::string& message = status.message();
-  size_t start = message.find("<Code>");
-  size_t end = message.find("</Code>");
-  if (start == std::string::npos || end == std::string::npos || end < start) return status;
-  std::string_view code = std::string_view(message).substr(start + 6, end - start - 6);
-  if (ClassifyEc2ErrorCode(code) == Ec2ErrorClass::kThrottled)
-    return status.WithReason("throttled");
-  return status;
-}
-
 }  // namespace sky::providers::aws

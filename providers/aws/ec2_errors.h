@@ -41,8 +41,4 @@ Status StatusForEc2Response(const HttpResponse& response);
 // carried in a 5xx body.
 bool IsRetryableEc2Response(const HttpResponse& response);
 
-// The RetryingHttpClient's "gave up" Unavailable carries the last body excerpt; when that
-// holds a throttling <Code>, returns `status` with the reason "throttled", else `status`.
-Status ReasonForExhaustedRetries(Status status);
-
 }  // namespace sky::providers::aws

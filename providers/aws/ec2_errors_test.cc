@@ -80,14 +80,5 @@ TEST(Ec2ErrorsTest, RetriesThrottlingAndServerErrorsButNotCapacityIn500s) {
   EXPECT_FALSE(IsRetryableEc2Response({200, {}, ""}));
 }
 
-TEST(Ec2ErrorsTest, ExhaustedRetriesOnThrottlingKeepTheThrottledReason) {
-  Status gave_up = Status::Unavailable(
-      "POST http://x/: HTTP 503 after 4 attempts: <Response><Errors><Error><Code>"
-      "RequestLimitExceeded</Code>");
-  EXPECT_EQ(ReasonForExhaustedRetries(gave_up).reason(), "throttled");
-  EXPECT_EQ(ReasonForExhaustedRetries(Status::Unavailable("HTTP 502")).reason(), "");
-  EXPECT_TRUE(ReasonForExhaustedRetries(Status::Internal("x")).IsInternal());
-}
-
 }  // namespace
 }  // namespace sky::providers::aws

@@ -88,8 +88,10 @@ Result<std::string> Ec2Provider::Send(const Call& call) const {
   request.idempotency_key = call.idempotency_key;
   auto now = static_cast<int64_t>(std::floor(clock_.NowSeconds()));
   SKY_RETURN_IF_ERROR(auth::SignHttpRequest(request, credentials_, {config_.region, "ec2"}, now));
+  // The retrying client returns the last response when it gives up on a throttled or failing
+  // call, so its error code (RequestLimitExceeded: "throttled") is mapped here like any other.
   Result<HttpResponse> sent = client_->Send(request);
-  if (!sent.ok()) return ReasonForExhaustedRetries(sent.status()).WithPrefix(call.action);
+  if (!sent.ok()) return sent.status().WithPrefix(call.action);
   HttpResponse response = std::move(sent).value();
   if (response.status >= 200 && response.status < 300) return std::move(response.body);
   return StatusForEc2Response(response).WithPrefix(call.action);

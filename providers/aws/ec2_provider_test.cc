@@ -234,6 +234,20 @@ TEST_F(Ec2ProviderTest, PersistentThrottlingEndsUnavailableThrottled) {
   EXPECT_EQ(server_->connections(), 3);
 }
 
+// The retrying client gives up on a Retry-After above its limit and hands the response back:
+// the throttling code still maps to "throttled" (no code is read back out of a message).
+TEST_F(Ec2ProviderTest, ThrottlingWithRetryAfterAboveTheLimitEndsThrottledAtOnce) {
+  Ec2Config config;
+  config.retry.max_retry_after = std::chrono::milliseconds(5000);
+  Start({ScriptedReply::Respond(503, ErrorBody("RequestLimitExceeded"), {{"Retry-After", "3600"}})},
+        config);
+  auto instances = provider_->Describe({"i-1"});
+  EXPECT_TRUE(instances.status().IsUnavailable()) << instances.status().ToString();
+  EXPECT_EQ(instances.status().reason(), "throttled");
+  EXPECT_NE(instances.status().message().find("RequestLimitExceeded"), std::string::npos);
+  EXPECT_EQ(server_->connections(), 1);
+}
+
 TEST_F(Ec2ProviderTest, CapacityErrorIn500IsNotRetriedAndFailsOverAsCapacity) {
   Start({ScriptedReply::Respond(500, ErrorBody("InsufficientInstanceCapacity")),
          ScriptedReply::Respond(200, Recorded("run_instances_spot.xml"))});

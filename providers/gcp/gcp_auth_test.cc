@@ -35,22 +35,15 @@ std::string FormField(const std::string& body, const std::string& name) {
 
 class GcpAuthTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { keys_ = new gcptest::RsaKeyPair(gcptest::GenerateRsaKeyPair()); }
-  static void TearDownTestSuite() {
-    delete keys_;
-    keys_ = nullptr;
-  }
-
   ServiceAccountKey Key(const std::string& token_uri) {
     return *LoadServiceAccountKey(
         gcptest::WriteServiceAccountKeyFile(keys_->private_pem, "proj-1", token_uri));
   }
 
-  static gcptest::RsaKeyPair* keys_;
+  const gcptest::RsaKeyPair* const keys_ = &gcptest::SharedRsaKeyPair();
   CurlHttpClient http_;
   ManualClock clock_{1'767'225'600};
 };
-gcptest::RsaKeyPair* GcpAuthTest::keys_ = nullptr;
 
 TEST_F(GcpAuthTest, ParsesKeyFiles) {
   const ServiceAccountKey key = Key("https://oauth2.googleapis.com/token");

@@ -91,12 +91,6 @@ void ExpectSpotT4InsertBody(const RecordedRequest& insert, const std::string& na
 
 class GcpProviderTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { keys_ = new gcptest::RsaKeyPair(gcptest::GenerateRsaKeyPair()); }
-  static void TearDownTestSuite() {
-    delete keys_;
-    keys_ = nullptr;
-  }
-
   // Starts the server (token endpoint first) and builds the adapter against it.
   void Start(std::vector<ScriptedReply> script) {
     script.insert(script.begin(), TokenReply());
@@ -156,14 +150,13 @@ class GcpProviderTest : public ::testing::Test {
     }
   }
 
-  static gcptest::RsaKeyPair* keys_;
+  const gcptest::RsaKeyPair* const keys_ = &gcptest::SharedRsaKeyPair();
   ManualClock clock_{1'767'225'600};
   int sleeps_ = 0;
   std::vector<Offer> catalog_offers_;
   std::unique_ptr<TestHttpServer> server_;
   std::unique_ptr<Provider> provider_;
 };
-gcptest::RsaKeyPair* GcpProviderTest::keys_ = nullptr;
 
 TEST_F(GcpProviderTest, LaunchSpotT4InsertsPollsTheZoneOperationAndReturnsTheInstance) {
   const LaunchRequest request = SpotT4Request();

@@ -68,6 +68,11 @@ RsaKeyPair GenerateRsaKeyPair() {
   return {BioText(private_bio.get()), BioText(public_bio.get())};
 }
 
+const RsaKeyPair& SharedRsaKeyPair() {
+  static const RsaKeyPair keys = GenerateRsaKeyPair();
+  return keys;
+}
+
 bool VerifyRs256(const std::string& public_pem, const std::string& data,
                  const std::string& signature) {
   Bio bio(BIO_new_mem_buf(public_pem.data(), static_cast<int>(public_pem.size())));

@@ -15,6 +15,10 @@ struct RsaKeyPair {
 // A new 2048-bit RSA key pair; aborts the test binary if OpenSSL fails.
 RsaKeyPair GenerateRsaKeyPair();
 
+// The one key pair of this test binary, generated on first use (thread-safe): the fixtures
+// share it, since making a 2048-bit key takes a while.
+const RsaKeyPair& SharedRsaKeyPair();
+
 // True when `signature` is a valid RS256 signature of `data` under `public_pem`.
 bool VerifyRs256(const std::string& public_pem, const std::string& data,
                  const std::string& signature);

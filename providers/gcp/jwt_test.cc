@@ -14,12 +14,6 @@ using nlohmann::json;
 
 class JwtTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { keys_ = new gcptest::RsaKeyPair(gcptest::GenerateRsaKeyPair()); }
-  static void TearDownTestSuite() {
-    delete keys_;
-    keys_ = nullptr;
-  }
-
   // Splits "a.b.c" into its three parts.
   static std::vector<std::string> Parts(const std::string& jwt) {
     std::vector<std::string> parts;
@@ -31,9 +25,8 @@ class JwtTest : public ::testing::Test {
     return parts;
   }
 
-  static gcptest::RsaKeyPair* keys_;
+  const gcptest::RsaKeyPair* const keys_ = &gcptest::SharedRsaKeyPair();
 };
-gcptest::RsaKeyPair* JwtTest::keys_ = nullptr;
 
 TEST_F(JwtTest, Base64UrlMatchesRfc4648Vectors) {
   // RFC 4648 section 10 vectors, in the url alphabet without padding.

@@ -11,9 +11,6 @@
 namespace sky::providers {
 namespace {
 
-// Bodies quoted in messages are cut to this many bytes.
-constexpr size_t kBodyExcerpt = 200;
-
 std::string Attempts(int n) { return std::to_string(n) + (n == 1 ? " attempt" : " attempts"); }
 
 // Why and how long to wait before the next attempt.
@@ -75,6 +72,26 @@ void RetryingHttpClient::WaitForRateLimit() const {
   if (seconds > 0) Wait(std::chrono::milliseconds(static_cast<long long>(seconds * 1000 + 0.999)));
 }
 
+void RetryingHttpClient::Log(const std::string& line) const {
+  if (options_.log) options_.log(line);
+}
+
+std::optional<std::chrono::milliseconds> RetryingHttpClient::ResponseRetryDelay(
+    const std::string& what, const HttpResponse& response, int attempt, int max_attempts) {
+  const std::string http = what + ": HTTP " + std::to_string(response.status);
+  if (attempt >= max_attempts) {
+    Log(http + "; gave up after " + Attempts(attempt));
+    return std::nullopt;
+  }
+  const auto retry_after = ParseRetryAfter(response);
+  if (retry_after && *retry_after > options_.max_retry_after) {
+    Log(http + " with Retry-After " + std::to_string(retry_after->count() / 1000) +
+        " s, longer than allowed; gave up after " + Attempts(attempt));
+    return std::nullopt;
+  }
+  return retry_after ? *retry_after : NextBackoff(attempt);
+}
+
 Result<HttpResponse> RetryingHttpClient::Send(const HttpRequest& request) {
   const bool may_retry = request.idempotent ||
                          (request.idempotency_key.has_value() && !request.idempotency_key->empty());
@@ -93,25 +110,15 @@ Result<HttpResponse> RetryingHttpClient::Send(const HttpRequest& request) {
       verdict.reason = RedactText(status.ToString());
     } else {
       if (!IsRetryable(*result)) return result;
-      const std::string http = what + ": HTTP " + std::to_string(result->status);
-      if (attempt >= max_attempts) {
-        return Status::Unavailable(http + " after " + Attempts(attempt) + ": " +
-                                   RedactText(result->body.substr(0, kBodyExcerpt)));
-      }
-      const auto retry_after = ParseRetryAfter(*result);
-      if (retry_after && *retry_after > options_.max_retry_after) {
-        return Status::Unavailable(http + " with Retry-After " +
-                                   std::to_string(retry_after->count() / 1000) +
-                                   " s, longer than allowed");
-      }
-      verdict.delay = retry_after ? *retry_after : NextBackoff(attempt);
+      const auto delay = ResponseRetryDelay(what, *result, attempt, max_attempts);
+      // Giving up hands the last response back, so the adapter maps it with its own error
+      // codes (a throttling code stays "throttled") instead of reading them from a message.
+      if (!delay) return result;
+      verdict.delay = *delay;
       verdict.reason = "HTTP " + std::to_string(result->status);
     }
-    if (options_.log) {
-      options_.log(what + ": " + verdict.reason + "; retry " + std::to_string(attempt) + " of " +
-                   std::to_string(max_attempts - 1) + " in " +
-                   std::to_string(verdict.delay.count()) + " ms");
-    }
+    Log(what + ": " + verdict.reason + "; retry " + std::to_string(attempt) + " of " +
+        std::to_string(max_attempts - 1) + " in " + std::to_string(verdict.delay.count()) + " ms");
     Wait(verdict.delay);
   }
 }

@@ -9,9 +9,12 @@
 // before retry n), or exactly the server's `Retry-After: <seconds>` when it sends one. An
 // optional per-provider RateLimiter is consulted before every attempt.
 //
-// When attempts run out on a retryable response, Send returns Unavailable (throttled or
-// server error: back off, never fail over); on a transport failure it returns that failure's
-// Status. Thread-safe when the wrapped client is.
+// When it stops retrying a retryable response (attempts ran out, or Retry-After asks for
+// longer than max_retry_after), Send returns that last HttpResponse, so the adapter maps it
+// with its own error codes: 429 and throttling codes to Unavailable "throttled", 5xx to
+// Unavailable (back off, never fail over), without parsing any message text. When attempts
+// run out on a transport failure it returns that failure's Status, prefixed "gave up after
+// N attempts". Thread-safe when the wrapped client is.
 
 #include <chrono>
 #include <cstdint>
@@ -20,6 +23,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <string>
 #include <string_view>
 
 #include "providers/http/rate_limiter.h"
@@ -41,7 +45,8 @@ struct RetryOptions {
   std::chrono::milliseconds base_backoff{200};
   // Largest jittered wait. Default: 20 s.
   std::chrono::milliseconds max_backoff{20'000};
-  // Longest Retry-After obeyed; a longer one ends the retries with Unavailable. Default: 60 s.
+  // Longest Retry-After obeyed; a longer one ends the retries, returning that response.
+  // Default: 60 s.
   std::chrono::milliseconds max_retry_after{60'000};
   // Seed of the jitter RNG, so a run can be repeated exactly. Default: 0x5eed.
   uint64_t seed = 0x5eed;
@@ -53,7 +58,8 @@ struct RetryOptions {
   // Whether a response should be retried. Default (empty): IsRetryableHttpStatus(status).
   // Adapters override it when a 5xx carries a non-retryable error (EC2 capacity errors).
   std::function<bool(const HttpResponse&)> is_retryable;
-  // Receives one redacted line per retry. Default: none.
+  // Receives one redacted line per retry, and one when it gives up on a retryable response.
+  // Default: none.
   std::function<void(std::string_view)> log;
 };
 
@@ -68,6 +74,12 @@ class RetryingHttpClient final : public HttpClient {
 
  private:
   bool IsRetryable(const HttpResponse& response) const;
+  void Log(const std::string& line) const;
+  // The wait before retrying the retryable `response` of attempt `attempt`; nullopt (logged)
+  // when the retries end with it: attempts exhausted or a Retry-After above the limit.
+  std::optional<std::chrono::milliseconds> ResponseRetryDelay(const std::string& what,
+                                                              const HttpResponse& response,
+                                                              int attempt, int max_attempts);
   void Wait(std::chrono::milliseconds delay) const;
   void WaitForRateLimit() const;
 

@@ -1,11 +1,14 @@
 // RetryingHttpClient over a scripted in-process HttpClient: backoff bounds and determinism,
-// Retry-After limits, classifier, rate limiting on a ManualClock.
+// Retry-After limits, giving up with the last response, classifier, rate limiting on a
+// ManualClock.
 #include "providers/http/retrying_http_client.h"
 
 #include <gtest/gtest.h>
 
 #include <deque>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace sky::providers {
@@ -82,14 +85,48 @@ TEST_F(RetryingHttpClientTest, SameSeedSameWaits) {
   EXPECT_NE(wa, wc);
 }
 
-TEST_F(RetryingHttpClientTest, RetryAfterLongerThanAllowedGivesUpAtOnce) {
+TEST_F(RetryingHttpClientTest, RetryAfterLongerThanAllowedGivesUpAtOnceWithTheResponse) {
   RetryOptions options;
   options.max_retry_after = milliseconds(5000);
-  RetryingHttpClient client = Make({Reply(429, {{"Retry-After", "3600"}})}, options);
-  Status status = client.Send(Get()).status();
-  EXPECT_TRUE(status.IsUnavailable());
+  RetryingHttpClient client = Make({Reply(429, {{"Retry-After", "3600"}}, "slow")}, options);
+  Result<HttpResponse> response = client.Send(Get());
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_EQ(response->status, 429);
+  EXPECT_EQ(response->body, "slow");
+  EXPECT_EQ(StatusForHttpError(response->status, "").reason(), "throttled");
   EXPECT_EQ(calls_, 1);
   EXPECT_TRUE(sleeps_.empty());
+}
+
+TEST_F(RetryingHttpClientTest, ExhaustedRetriesReturnTheLastRetryableResponse) {
+  RetryOptions options;
+  options.max_attempts = 3;
+  options.base_backoff = milliseconds(100);
+  std::vector<std::string> log;
+  options.log = [&log](std::string_view line) { log.emplace_back(line); };
+  RetryingHttpClient client =
+      Make({Reply(503, {}, "first"), Reply(500, {}, "second"), Reply(429, {}, "last")}, options);
+  Result<HttpResponse> response = client.Send(Get());
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_EQ(response->status, 429);
+  EXPECT_EQ(response->body, "last");
+  EXPECT_EQ(calls_, 3);
+  ASSERT_EQ(sleeps_.size(), 2u);
+  EXPECT_LE(sleeps_[0], milliseconds(100));
+  EXPECT_LE(sleeps_[1], milliseconds(200));
+  ASSERT_EQ(log.size(), 3u);
+  EXPECT_NE(log[2].find("HTTP 429; gave up after 3 attempts"), std::string::npos) << log[2];
+}
+
+TEST_F(RetryingHttpClientTest, ExhaustedTransportFailuresStayAStatus) {
+  RetryOptions options;
+  options.max_attempts = 2;
+  RetryingHttpClient client = Make({Status::Unavailable("reset")}, options);
+  Status status = client.Send(Get()).status();
+  EXPECT_TRUE(status.IsUnavailable()) << status.ToString();
+  EXPECT_NE(status.message().find("gave up after 2 attempts"), std::string::npos);
+  EXPECT_EQ(calls_, 2);
+  EXPECT_EQ(sleeps_.size(), 1u);
 }
 
 TEST_F(RetryingHttpClientTest, ClassifierKeepsCapacityErrorsForTheAdapter) {

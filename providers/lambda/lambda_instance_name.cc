@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "providers/auth/crypto.h"
+#include "providers/rest/named_instance.h"
 
 namespace sky::providers::lambda {
 namespace {
@@ -72,11 +72,7 @@ std::string TagOrEmpty(const std::map<std::string, std::string>& tags, std::stri
 }  // namespace
 
 Result<std::string> IdempotencyDigest(std::string_view idempotency_key) {
-  if (idempotency_key.empty()) {
-    return Status::InvalidArgument("a Lambda Cloud launch needs an idempotency key");
-  }
-  SKY_ASSIGN_OR_RETURN(std::string hex, auth::Sha256Hex(idempotency_key));
-  return hex.substr(0, kDigestLength);
+  return rest::IdempotencyDigest(idempotency_key, kDigestLength, "Lambda Cloud");
 }
 
 Result<std::string> EncodeInstanceName(std::string_view idempotency_key,

@@ -7,6 +7,7 @@
 
 #include "providers/http/redact.h"
 #include "providers/lambda/lambda_instance_name.h"
+#include "providers/rest/json_fields.h"
 #include "sky/providers/http_client.h"
 
 namespace sky::providers::lambda {
@@ -14,22 +15,9 @@ namespace {
 
 using nlohmann::json;
 
-// Lookups that never throw: a missing or mistyped member reads as empty.
-const json* Member(const json& object, const char* key) {
-  if (!object.is_object()) return nullptr;
-  auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
-}
-
-std::string String(const json& object, const char* key) {
-  const json* value = Member(object, key);
-  return value != nullptr && value->is_string() ? value->get<std::string>() : std::string();
-}
-
-double Number(const json& object, const char* key) {
-  const json* value = Member(object, key);
-  return value != nullptr && value->is_number() ? value->get<double>() : 0.0;
-}
+using rest::Member;
+using rest::Number;
+using rest::String;
 
 Result<json> Parse(std::string_view body, std::string_view what) {
   json parsed = json::parse(body, nullptr, false);
@@ -101,12 +89,7 @@ Result<Instance> InstanceFromJson(const json& item, std::string* name) {
   instance.private_ip = String(item, "private_ip");
   *name = String(item, "name");
   if (auto decoded = DecodeInstanceName(*name)) instance.tags = std::move(decoded->tags);
-  Offer offer;
-  offer.provider = instance.provider;
-  offer.region = instance.region;
-  offer.instance_type = instance.instance_type;
-  offer.market = instance.market;
-  instance.offer_id = MakeOfferId(offer);
+  instance.offer_id = rest::InstanceOfferId(instance);
   return instance;
 }
 
@@ -224,8 +207,7 @@ Status StatusFromError(int http_status, std::string_view body) {
   text = RedactText(text);
   if (code == kCapacityErrorCode) return Status::ResourceExhausted(text).WithReason("capacity");
   if (code == kQuotaErrorCode) return Status::ResourceExhausted(text).WithReason("quota");
-  if (http_status == 429) return Status::Unavailable(text).WithReason("throttled");
-  return StatusForHttpError(http_status, text);
+  return StatusForHttpError(http_status, std::move(text));  // 429: Unavailable "throttled"
 }
 
 }  // namespace sky::providers::lambda

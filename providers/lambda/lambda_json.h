@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "providers/rest/named_instance.h"
 #include "sky/providers/provider.h"
 #include "sky/types/offer.h"
 #include "sky/types/result.h"
@@ -48,10 +49,7 @@ Result<std::vector<Offer>> ParseInstanceTypes(std::string_view body,
 Result<Instance> ParseInstance(std::string_view body);
 
 // Parses {"data": [Instance...]} (GET /api/v1/instances) with the names alongside.
-struct NamedInstance {
-  std::string name;
-  Instance instance;
-};
+using NamedInstance = rest::NamedInstance;
 Result<std::vector<NamedInstance>> ParseInstanceList(std::string_view body);
 
 // Parses {"data": {"instance_ids": [...]}} and returns the first id. InvalidArgument when

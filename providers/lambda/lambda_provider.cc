@@ -1,66 +1,29 @@
 #include "providers/lambda/lambda_provider.h"
 
-#include <cstdlib>
-#include <ctime>
 #include <mutex>
 #include <set>
 #include <utility>
 #include <vector>
 
-#include "providers/http/curl_http_client.h"
-#include "providers/http/retrying_http_client.h"
 #include "providers/lambda/lambda_instance_name.h"
 #include "providers/lambda/lambda_json.h"
+#include "providers/rest/bearer_json_client.h"
+#include "providers/rest/in_flight_claim.h"
+#include "providers/rest/named_instance.h"
+#include "providers/rest/rest_config.h"
 
 namespace sky::providers {
 namespace {
 
 constexpr std::string_view kDefaultEndpoint = "https://cloud.lambdalabs.com";
 
-std::string EnvOr(const char* name, std::string_view fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && value[0] != '\0' ? std::string(value) : std::string(fallback);
-}
-
-std::string SystemUtcNow() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
-// Claims `key` in `keys` for the object's lifetime unless another holder has it.
-class InFlight {
- public:
-  InFlight(std::mutex& mu, std::set<std::string>& keys, std::string key)
-      : mu_(mu), keys_(keys), key_(std::move(key)) {
-    std::lock_guard<std::mutex> lock(mu_);
-    claimed_ = keys_.insert(key_).second;
-  }
-  ~InFlight() {
-    if (!claimed_) return;
-    std::lock_guard<std::mutex> lock(mu_);
-    keys_.erase(key_);
-  }
-  InFlight(const InFlight&) = delete;
-  InFlight& operator=(const InFlight&) = delete;
-  bool claimed() const { return claimed_; }
-
- private:
-  std::mutex& mu_;
-  std::set<std::string>& keys_;
-  const std::string key_;
-  bool claimed_ = false;
-};
-
 class LambdaProvider final : public Provider {
  public:
   LambdaProvider(LambdaConfig config, std::unique_ptr<HttpClient> http)
-      : config_(std::move(config)), http_(std::move(http)) {
-    while (!config_.endpoint.empty() && config_.endpoint.back() == '/') config_.endpoint.pop_back();
-    if (!config_.utc_now) config_.utc_now = SystemUtcNow;
+      : config_(std::move(config)),
+        client_(std::move(http), config_.api_key, "application/json", lambda::StatusFromError) {
+    config_.endpoint = rest::TrimTrailingSlashes(std::move(config_.endpoint));
+    if (!config_.utc_now) config_.utc_now = rest::SystemUtcNow;
   }
 
   std::string name() const override { return std::string(lambda::kProviderName); }
@@ -77,21 +40,10 @@ class LambdaProvider final : public Provider {
   Status Terminate(const std::string& id) override;
 
  private:
-  // Sends one request; an HTTP error status becomes its Status (lambda::StatusFromError).
+  // Sends one request to the endpoint; an HTTP error status becomes its Status
+  // (lambda::StatusFromError). Launch and terminate are POSTs, so never repeated.
   Result<HttpResponse> Call(const std::string& method, const std::string& path, std::string body) {
-    HttpRequest request;
-    request.method = method;
-    request.url = config_.endpoint + path;
-    request.headers = {{"Authorization", "Bearer " + config_.api_key},
-                       {"Accept", "application/json"}};
-    if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
-    request.body = std::move(body);
-    // Reads are safe to repeat; launch and terminate are not marked, so the retry layer
-    // sends them once (a repeated launch would start a second instance).
-    request.idempotent = method == "GET";
-    SKY_ASSIGN_OR_RETURN(HttpResponse response, http_->Send(request));
-    if (response.status >= 300) return lambda::StatusFromError(response.status, response.body);
-    return response;
+    return client_.Call(method, config_.endpoint + path, std::move(body));
   }
 
   Result<std::vector<lambda::NamedInstance>> ListInstances() {
@@ -105,7 +57,7 @@ class LambdaProvider final : public Provider {
   void Refine(Instance& instance) const;
 
   LambdaConfig config_;
-  const std::unique_ptr<HttpClient> http_;
+  const rest::BearerJsonClient client_;
   mutable std::mutex mu_;
   std::set<std::string> launched_;    // guarded by mu_
   std::set<std::string> terminated_;  // guarded by mu_
@@ -125,7 +77,7 @@ Result<Instance> LambdaProvider::Launch(const LaunchRequest& request) {
                        lambda::EncodeInstanceName(request.idempotency_key, request.tags));
   SKY_ASSIGN_OR_RETURN(std::string digest, lambda::IdempotencyDigest(request.idempotency_key));
   // Two concurrent launches with one key would both miss the other's instance in the lookup.
-  InFlight claim(mu_, launching_, digest);
+  rest::InFlightClaim claim(mu_, launching_, digest);
   if (!claim.claimed()) {
     return Status::Unavailable("a launch with idempotency key " + request.idempotency_key +
                                " is already in progress");
@@ -170,12 +122,8 @@ Result<Instance> LambdaProvider::DescribeOne(const std::string& id) {
     std::lock_guard<std::mutex> lock(mu_);
     const bool ours_ended = terminated_.count(id) > 0;
     if (!ours_ended && launched_.count(id) == 0) return response.status();
-    Instance gone;
-    gone.id = id;
-    gone.provider = name();
-    gone.state = InstanceState::kTerminated;
-    gone.reason = ours_ended ? TerminationReason::kUser : TerminationReason::kUnknown;
-    return gone;
+    return rest::GoneInstance(id, name(),
+                              ours_ended ? TerminationReason::kUser : TerminationReason::kUnknown);
   }
   SKY_RETURN_IF_ERROR(response);
   SKY_ASSIGN_OR_RETURN(Instance instance, lambda::ParseInstance(response->body));
@@ -211,14 +159,8 @@ Result<std::vector<Instance>> LambdaProvider::ListByTag(const std::string& key,
                                    std::string(lambda::kStageTag) + " tags, not " + key);
   }
   SKY_ASSIGN_OR_RETURN(std::vector<lambda::NamedInstance> live, ListInstances());
-  std::vector<Instance> out;
-  for (lambda::NamedInstance& item : live) {
-    auto it = item.instance.tags.find(key);
-    if (it == item.instance.tags.end() || it->second != value) continue;
-    Refine(item.instance);
-    out.push_back(std::move(item.instance));
-  }
-  return out;
+  return rest::InstancesWithTag(std::move(live), key, value,
+                                [this](Instance& instance) { Refine(instance); });
 }
 
 Status LambdaProvider::Terminate(const std::string& id) {
@@ -235,15 +177,15 @@ Status LambdaProvider::Terminate(const std::string& id) {
 
 LambdaConfig LambdaConfig::FromEnv() {
   LambdaConfig config;
-  config.endpoint = EnvOr("SKYBROKER_LAMBDA_ENDPOINT", kDefaultEndpoint);
-  config.api_key = EnvOr("LAMBDA_API_KEY", "");
-  config.ssh_key_name = EnvOr("SKYBROKER_LAMBDA_SSH_KEY", "skybroker");
+  config.endpoint = rest::EnvOr("SKYBROKER_LAMBDA_ENDPOINT", kDefaultEndpoint);
+  config.api_key = rest::EnvOr("LAMBDA_API_KEY", "");
+  config.ssh_key_name = rest::EnvOr("SKYBROKER_LAMBDA_SSH_KEY", "skybroker");
   return config;
 }
 
 Result<std::unique_ptr<Provider>> NewLambdaProvider(const LambdaConfig& config,
                                                     std::unique_ptr<HttpClient> http) {
-  if (config.endpoint.rfind("http://", 0) != 0 && config.endpoint.rfind("https://", 0) != 0) {
+  if (!rest::IsHttpUrl(config.endpoint)) {
     return Status::InvalidArgument("Lambda endpoint must be an http(s) URL: \"" + config.endpoint +
                                    "\"");
   }
@@ -256,12 +198,8 @@ Result<std::unique_ptr<Provider>> NewLambdaProvider(const LambdaConfig& config,
 }
 
 Result<std::unique_ptr<Provider>> NewLambdaProvider(const LambdaConfig& config) {
-  CurlHttpClientOptions options;
-  options.connect_timeout = config.connect_timeout;
-  options.total_timeout = config.total_timeout;
-  auto curl = std::make_unique<CurlHttpClient>(std::move(options));
-  return NewLambdaProvider(config,
-                           std::make_unique<RetryingHttpClient>(std::move(curl), RetryOptions{}));
+  return NewLambdaProvider(
+      config, rest::NewRetryingCurlClient(config.connect_timeout, config.total_timeout));
 }
 
 }  // namespace sky::providers

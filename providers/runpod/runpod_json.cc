@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "providers/http/redact.h"
+#include "providers/rest/json_fields.h"
 #include "sky/providers/http_client.h"
 
 namespace sky::providers::runpod {
@@ -14,27 +15,10 @@ namespace {
 
 using nlohmann::json;
 
-// Lookups that never throw: a missing or mistyped member reads as empty.
-const json* Member(const json& object, const char* key) {
-  if (!object.is_object()) return nullptr;
-  auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
-}
-
-std::string String(const json& object, const char* key) {
-  const json* value = Member(object, key);
-  return value != nullptr && value->is_string() ? value->get<std::string>() : std::string();
-}
-
-double Number(const json& object, const char* key) {
-  const json* value = Member(object, key);
-  return value != nullptr && value->is_number() ? value->get<double>() : 0.0;
-}
-
-bool Bool(const json& object, const char* key, bool fallback) {
-  const json* value = Member(object, key);
-  return value != nullptr && value->is_boolean() ? value->get<bool>() : fallback;
-}
+using rest::Bool;
+using rest::Member;
+using rest::Number;
+using rest::String;
 
 void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
@@ -114,13 +98,7 @@ Result<Pod> PodFromJson(const json& item) {
   instance.public_ip = String(item, "publicIp");
   instance.tags = TagsFromEnv(item);
   instance.launched_at_seconds = ParseTimestamp(String(item, "lastStartedAt"));
-  Offer offer;
-  offer.provider = instance.provider;
-  offer.region = instance.region;
-  offer.zone = instance.zone;
-  offer.instance_type = instance.instance_type;
-  offer.market = instance.market;
-  instance.offer_id = MakeOfferId(offer);
+  instance.offer_id = rest::InstanceOfferId(instance);
   return pod;
 }
 
@@ -256,6 +234,22 @@ std::string PodCreateBody(const PodCreate& pod) {
   return body.dump();
 }
 
+// RunPod answers errors with free text only (v1 {"error": "..."}, v2 problem+json "detail"):
+// it has no error codes, so this is the one place that reads capacity and quota from the
+// message. Returns "capacity", "quota" or "" (none of them).
+std::string_view ResourceReasonFromText(std::string_view detail) {
+  const std::string lower = Lower(detail);
+  if (lower.find("no longer any instances available") != std::string::npos ||
+      lower.find("no instances available") != std::string::npos ||
+      lower.find("not enough free gpus") != std::string::npos) {
+    return "capacity";
+  }
+  if (lower.find("quota") != std::string::npos || lower.find("spend limit") != std::string::npos) {
+    return "quota";
+  }
+  return "";
+}
+
 Status StatusFromError(int http_status, std::string_view body) {
   const json parsed = json::parse(body, nullptr, false);
   std::string detail;
@@ -268,17 +262,11 @@ Status StatusFromError(int http_status, std::string_view body) {
   }
   std::string text = RedactText("RunPod HTTP " + std::to_string(http_status) +
                                 (detail.empty() ? "" : ": " + detail));
-  const std::string lower = Lower(detail);
-  if (lower.find("no longer any instances available") != std::string::npos ||
-      lower.find("no instances available") != std::string::npos ||
-      lower.find("not enough free gpus") != std::string::npos) {
-    return Status::ResourceExhausted(text).WithReason("capacity");
+  const std::string_view reason = ResourceReasonFromText(detail);
+  if (!reason.empty()) {
+    return Status::ResourceExhausted(std::move(text)).WithReason(std::string(reason));
   }
-  if (lower.find("quota") != std::string::npos || lower.find("spend limit") != std::string::npos) {
-    return Status::ResourceExhausted(text).WithReason("quota");
-  }
-  if (http_status == 429) return Status::Unavailable(text).WithReason("throttled");
-  return StatusForHttpError(http_status, text);
+  return StatusForHttpError(http_status, std::move(text));  // 429: Unavailable "throttled"
 }
 
 }  // namespace sky::providers::runpod

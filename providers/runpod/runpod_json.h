@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "providers/rest/named_instance.h"
 #include "sky/providers/provider.h"
 #include "sky/types/offer.h"
 #include "sky/types/result.h"
@@ -58,10 +59,7 @@ Result<GpuCatalog> ParseGpuCatalog(std::string_view body, const std::string& obs
 // kPending; EXITED and TERMINATED are kTerminated with reason kPreempted for an
 // interruptible pod and kUnknown otherwise (the provider turns it into kUser for pods it
 // stopped). market is kSpot for an interruptible pod. Tags come from env kTagsEnv.
-struct Pod {
-  std::string name;
-  Instance instance;
-};
+using Pod = rest::NamedInstance;
 Result<Pod> ParsePod(std::string_view body);
 Result<std::vector<Pod>> ParsePodList(std::string_view body);
 
@@ -79,10 +77,15 @@ struct PodCreate {
 // The PodCreateInput JSON.
 std::string PodCreateBody(const PodCreate& pod);
 
+// RunPod has no error codes, so capacity and quota can only be read from the message text:
+// "capacity" when `detail` says there are no instances or not enough free GPUs available,
+// "quota" when it mentions a quota or spend limit, else "". The only text-based
+// classification in the adapter; StatusFromError uses it.
+std::string_view ResourceReasonFromText(std::string_view detail);
+
 // Maps an error response (status >= 300) from v1 ({"error": "..."}) or v2 (problem+json):
-// text saying there are no instances available -> ResourceExhausted "capacity"; text about
-// a quota or spend limit -> ResourceExhausted "quota"; 429 -> Unavailable "throttled"; then
-// StatusForHttpError. RunPod has no error codes, so capacity is read from its message.
+// ResourceReasonFromText(detail) "capacity" or "quota" -> ResourceExhausted with that reason;
+// otherwise StatusForHttpError (429 -> Unavailable "throttled").
 Status StatusFromError(int http_status, std::string_view body);
 
 }  // namespace sky::providers::runpod

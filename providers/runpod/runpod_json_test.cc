@@ -255,5 +255,22 @@ TEST_F(RunPodJsonTest, ErrorsMapToStatusCodes) {
   EXPECT_TRUE(StatusFromError(502, "<html>bad gateway</html>").IsUnavailable());
 }
 
+// RunPod has no error codes: the one text classifier names capacity and quota, and nothing
+// else, whatever the HTTP status.
+TEST_F(RunPodJsonTest, ResourceReasonIsReadFromTheTextInOnePlace) {
+  EXPECT_EQ(ResourceReasonFromText("There are no longer any instances available with the "
+                                   "requested specifications."),
+            "capacity");
+  EXPECT_EQ(ResourceReasonFromText("No instances available"), "capacity");
+  EXPECT_EQ(ResourceReasonFromText("Not enough free GPUs on the host machine"), "capacity");
+  EXPECT_EQ(ResourceReasonFromText("GPU QUOTA exceeded"), "quota");
+  EXPECT_EQ(ResourceReasonFromText("Your spend limit has been reached"), "quota");
+  EXPECT_EQ(ResourceReasonFromText("Too many requests"), "");
+  EXPECT_EQ(ResourceReasonFromText(""), "");
+  Status server = StatusFromError(503, R"({"error":"not enough free GPUs"})");
+  EXPECT_TRUE(server.IsResourceExhausted()) << server.ToString();
+  EXPECT_EQ(server.reason(), "capacity");
+}
+
 }  // namespace
 }  // namespace sky::providers::runpod

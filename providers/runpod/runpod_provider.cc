@@ -1,16 +1,15 @@
 #include "providers/runpod/runpod_provider.h"
 
-#include <cstdlib>
-#include <ctime>
 #include <map>
 #include <mutex>
 #include <set>
 #include <utility>
 #include <vector>
 
-#include "providers/auth/crypto.h"
-#include "providers/http/curl_http_client.h"
-#include "providers/http/retrying_http_client.h"
+#include "providers/rest/bearer_json_client.h"
+#include "providers/rest/in_flight_claim.h"
+#include "providers/rest/named_instance.h"
+#include "providers/rest/rest_config.h"
 #include "providers/runpod/runpod_json.h"
 
 namespace sky::providers {
@@ -18,29 +17,6 @@ namespace {
 
 constexpr std::string_view kDefaultEndpoint = "https://rest.runpod.io/v1";
 constexpr std::string_view kDefaultCatalogEndpoint = "https://api.runpod.io";
-
-std::string EnvOr(const char* name, std::string_view fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && value[0] != '\0' ? std::string(value) : std::string(fallback);
-}
-
-std::string SystemUtcNow() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
-std::string TrimSlash(std::string url) {
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
-}
-
-bool IsHttpUrl(const std::string& url) {
-  return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
-}
 
 // Pod ids are short alphanumeric strings; anything else must not reach a URL path.
 bool IsPodId(const std::string& id) {
@@ -54,44 +30,20 @@ bool IsPodId(const std::string& id) {
 }
 
 Result<std::string> PodName(const std::string& idempotency_key) {
-  if (idempotency_key.empty()) {
-    return Status::InvalidArgument("a RunPod launch needs an idempotency key");
-  }
-  SKY_ASSIGN_OR_RETURN(std::string hex, auth::Sha256Hex(idempotency_key));
-  return "sky-" + hex.substr(0, 16);
+  SKY_ASSIGN_OR_RETURN(std::string digest, rest::IdempotencyDigest(idempotency_key, 16, "RunPod"));
+  return "sky-" + digest;
 }
-
-// Claims `key` in `keys` for the object's lifetime unless another holder has it.
-class InFlight {
- public:
-  InFlight(std::mutex& mu, std::set<std::string>& keys, std::string key)
-      : mu_(mu), keys_(keys), key_(std::move(key)) {
-    std::lock_guard<std::mutex> lock(mu_);
-    claimed_ = keys_.insert(key_).second;
-  }
-  ~InFlight() {
-    if (!claimed_) return;
-    std::lock_guard<std::mutex> lock(mu_);
-    keys_.erase(key_);
-  }
-  InFlight(const InFlight&) = delete;
-  InFlight& operator=(const InFlight&) = delete;
-  bool claimed() const { return claimed_; }
-
- private:
-  std::mutex& mu_;
-  std::set<std::string>& keys_;
-  const std::string key_;
-  bool claimed_ = false;
-};
 
 class RunPodProvider final : public Provider {
  public:
+  // v2 answers errors as application/problem+json, hence the second Accept type.
   RunPodProvider(RunPodConfig config, std::unique_ptr<HttpClient> http)
-      : config_(std::move(config)), http_(std::move(http)) {
-    config_.endpoint = TrimSlash(config_.endpoint);
-    config_.catalog_endpoint = TrimSlash(config_.catalog_endpoint);
-    if (!config_.utc_now) config_.utc_now = SystemUtcNow;
+      : config_(std::move(config)),
+        client_(std::move(http), config_.api_key, "application/json, application/problem+json",
+                runpod::StatusFromError) {
+    config_.endpoint = rest::TrimTrailingSlashes(std::move(config_.endpoint));
+    config_.catalog_endpoint = rest::TrimTrailingSlashes(std::move(config_.catalog_endpoint));
+    if (!config_.utc_now) config_.utc_now = rest::SystemUtcNow;
   }
 
   std::string name() const override { return std::string(runpod::kProviderName); }
@@ -117,14 +69,8 @@ class RunPodProvider final : public Provider {
   Result<std::vector<Instance>> ListByTag(const std::string& key,
                                           const std::string& value) override {
     SKY_ASSIGN_OR_RETURN(std::vector<runpod::Pod> pods, ListPods("?includeMachine=true"));
-    std::vector<Instance> out;
-    for (runpod::Pod& pod : pods) {
-      auto it = pod.instance.tags.find(key);
-      if (it == pod.instance.tags.end() || it->second != value) continue;
-      Refine(pod.instance);
-      out.push_back(std::move(pod.instance));
-    }
-    return out;
+    return rest::InstancesWithTag(std::move(pods), key, value,
+                                  [this](Instance& instance) { Refine(instance); });
   }
 
   Status Terminate(const std::string& id) override {
@@ -134,7 +80,7 @@ class RunPodProvider final : public Provider {
       std::lock_guard<std::mutex> lock(mu_);
       terminated_.insert(id);
     }
-    Result<HttpResponse> response = Call("DELETE", config_.endpoint + "/pods/" + id, "");
+    Result<HttpResponse> response = client_.Call("DELETE", config_.endpoint + "/pods/" + id, "");
     if (response.ok() || response.status().IsNotFound()) return Status::Ok();
     std::lock_guard<std::mutex> lock(mu_);
     terminated_.erase(id);
@@ -142,26 +88,9 @@ class RunPodProvider final : public Provider {
   }
 
  private:
-  // Sends one request; an HTTP error status becomes its Status (runpod::StatusFromError).
-  Result<HttpResponse> Call(const std::string& method, const std::string& url, std::string body) {
-    HttpRequest request;
-    request.method = method;
-    request.url = url;
-    // v2 answers errors as application/problem+json.
-    request.headers = {{"Authorization", "Bearer " + config_.api_key},
-                       {"Accept", "application/json, application/problem+json"}};
-    if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
-    request.body = std::move(body);
-    // Reads and deletes by id are safe to repeat; pod creation is not (see the header).
-    request.idempotent = method == "GET" || method == "DELETE";
-    SKY_ASSIGN_OR_RETURN(HttpResponse response, http_->Send(request));
-    if (response.status >= 300) return runpod::StatusFromError(response.status, response.body);
-    return response;
-  }
-
   Result<runpod::GpuCatalog> FetchCatalog(const std::string& path_and_query) {
     SKY_ASSIGN_OR_RETURN(HttpResponse response,
-                         Call("GET", config_.catalog_endpoint + path_and_query, ""));
+                         client_.Call("GET", config_.catalog_endpoint + path_and_query, ""));
     SKY_ASSIGN_OR_RETURN(runpod::GpuCatalog catalog,
                          runpod::ParseGpuCatalog(response.body, config_.utc_now()));
     std::lock_guard<std::mutex> lock(mu_);
@@ -171,22 +100,17 @@ class RunPodProvider final : public Provider {
 
   Result<std::vector<runpod::Pod>> ListPods(const std::string& query) {
     SKY_ASSIGN_OR_RETURN(HttpResponse response,
-                         Call("GET", config_.endpoint + "/pods" + query, ""));
+                         client_.Call("GET", config_.endpoint + "/pods" + query, ""));
     return runpod::ParsePodList(response.body);
   }
 
   Result<Instance> DescribeOne(const std::string& id) {
     Result<HttpResponse> response =
-        Call("GET", config_.endpoint + "/pods/" + id + "?includeMachine=true", "");
+        client_.Call("GET", config_.endpoint + "/pods/" + id + "?includeMachine=true", "");
     if (response.status().IsNotFound()) {
       std::lock_guard<std::mutex> lock(mu_);
       if (terminated_.count(id) == 0) return response.status();
-      Instance gone;
-      gone.id = id;
-      gone.provider = name();
-      gone.state = InstanceState::kTerminated;
-      gone.reason = TerminationReason::kUser;
-      return gone;
+      return rest::GoneInstance(id, name(), TerminationReason::kUser);
     }
     SKY_RETURN_IF_ERROR(response);
     SKY_ASSIGN_OR_RETURN(runpod::Pod pod, runpod::ParsePod(response->body));
@@ -206,7 +130,9 @@ class RunPodProvider final : public Provider {
   Result<runpod::PodCreate> PodFor(const LaunchRequest& request);
 
   RunPodConfig config_;
-  const std::unique_ptr<HttpClient> http_;
+  // Errors through runpod::StatusFromError; GETs and DELETEs by id may be retried, pod
+  // creation (POST) never is.
+  const rest::BearerJsonClient client_;
   mutable std::mutex mu_;
   std::set<std::string> terminated_;                 // guarded by mu_
   std::set<std::string> launching_;                  // pod names in flight; guarded by mu_
@@ -253,7 +179,7 @@ Result<runpod::PodCreate> RunPodProvider::PodFor(const LaunchRequest& request) {
 Result<Instance> RunPodProvider::Launch(const LaunchRequest& request) {
   SKY_ASSIGN_OR_RETURN(runpod::PodCreate pod, PodFor(request));
   // Two concurrent launches with one key would both miss the other's pod in the lookup.
-  InFlight claim(mu_, launching_, pod.name);
+  rest::InFlightClaim claim(mu_, launching_, pod.name);
   if (!claim.claimed()) {
     return Status::Unavailable("a launch with idempotency key " + request.idempotency_key +
                                " is already in progress");
@@ -262,8 +188,8 @@ Result<Instance> RunPodProvider::Launch(const LaunchRequest& request) {
   for (runpod::Pod& found : existing) {
     if (found.name == pod.name) return std::move(found.instance);
   }
-  SKY_ASSIGN_OR_RETURN(HttpResponse response,
-                       Call("POST", config_.endpoint + "/pods", runpod::PodCreateBody(pod)));
+  SKY_ASSIGN_OR_RETURN(HttpResponse response, client_.Call("POST", config_.endpoint + "/pods",
+                                                           runpod::PodCreateBody(pod)));
   SKY_ASSIGN_OR_RETURN(runpod::Pod created, runpod::ParsePod(response.body));
   Instance& instance = created.instance;
   // The create response may omit what the request already fixed.
@@ -279,15 +205,16 @@ Result<Instance> RunPodProvider::Launch(const LaunchRequest& request) {
 
 RunPodConfig RunPodConfig::FromEnv() {
   RunPodConfig config;
-  config.endpoint = EnvOr("SKYBROKER_RUNPOD_ENDPOINT", kDefaultEndpoint);
-  config.catalog_endpoint = EnvOr("SKYBROKER_RUNPOD_CATALOG_ENDPOINT", kDefaultCatalogEndpoint);
-  config.api_key = EnvOr("RUNPOD_API_KEY", "");
+  config.endpoint = rest::EnvOr("SKYBROKER_RUNPOD_ENDPOINT", kDefaultEndpoint);
+  config.catalog_endpoint =
+      rest::EnvOr("SKYBROKER_RUNPOD_CATALOG_ENDPOINT", kDefaultCatalogEndpoint);
+  config.api_key = rest::EnvOr("RUNPOD_API_KEY", "");
   return config;
 }
 
 Result<std::unique_ptr<Provider>> NewRunPodProvider(const RunPodConfig& config,
                                                     std::unique_ptr<HttpClient> http) {
-  if (!IsHttpUrl(config.endpoint) || !IsHttpUrl(config.catalog_endpoint)) {
+  if (!rest::IsHttpUrl(config.endpoint) || !rest::IsHttpUrl(config.catalog_endpoint)) {
     return Status::InvalidArgument("RunPod endpoints must be http(s) URLs: \"" + config.endpoint +
                                    "\", \"" + config.catalog_endpoint + "\"");
   }
@@ -298,12 +225,8 @@ Result<std::unique_ptr<Provider>> NewRunPodProvider(const RunPodConfig& config,
 }
 
 Result<std::unique_ptr<Provider>> NewRunPodProvider(const RunPodConfig& config) {
-  CurlHttpClientOptions options;
-  options.connect_timeout = config.connect_timeout;
-  options.total_timeout = config.total_timeout;
-  auto curl = std::make_unique<CurlHttpClient>(std::move(options));
-  return NewRunPodProvider(config,
-                           std::make_unique<RetryingHttpClient>(std::move(curl), RetryOptions{}));
+  return NewRunPodProvider(
+      config, rest::NewRetryingCurlClient(config.connect_timeout, config.total_timeout));
 }
 
 }  // namespace sky::providers

@@ -12,6 +12,8 @@
 #include "sky/catalog/ingest.h"
 #include "sky/catalog/offer_index.h"
 #include "sky/catalog/offer_store.h"
+#include "sky/providers/aws/spot_price.h"
+#include "sky/types/offer.h"
 #include "sky/types/result.h"
 
 namespace sky::broker {
@@ -26,6 +28,20 @@ class CatalogService {
   // Errors: NotFound / InvalidArgument from the readers (nothing is applied), store errors.
   Result<catalog::IngestSummary> Ingest(const std::vector<std::string>& paths,
                                         const catalog::ParseOptions& options);
+
+  // Applies what provider `provider_name` reported (Provider::ListOffers, with availability,
+  // and for AWS the spot price history) as one batch, source "provider:<name>", in one
+  // transaction, then reindexes. An offer keeps its own observed_at (normalised to UTC) and
+  // source when it has them, else gets `observed_at` (empty: now, ISO 8601 UTC) and the batch
+  // source; an offer without an id gets MakeOfferId's. Each Linux/UNIX spot point with a
+  // price above 0 becomes a PricePoint of the offer id the spot TSV reader builds
+  // ("aws:<region>:<AZ id>/<type>/spot", the region from the AZ id); points of offers neither
+  // in `offers` nor in the catalog are skipped (counted in rows_read only). Offers the
+  // provider no longer reports stay as they are. Errors: the store's (nothing is applied).
+  Result<catalog::IngestSummary> ApplyProviderOffers(
+      const std::string& provider_name, std::vector<Offer> offers,
+      const std::vector<providers::aws::SpotPricePoint>& spot_price_points,
+      const std::string& observed_at = "");
 
   // The current index. Shared ownership: a query keeps the snapshot it started with alive
   // while an ingest swaps in a new one.

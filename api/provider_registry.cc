@@ -1,0 +1,190 @@
+#include "api/provider_registry.h"
+
+#include <cstdlib>
+#include <map>
+#include <set>
+#include <utility>
+
+#include "providers/auth/aws_credentials.h"
+#include "providers/aws/ec2_provider.h"
+#include "providers/gcp/gcp_provider.h"
+#include "providers/http/curl_http_client.h"
+#include "providers/http/retrying_http_client.h"
+#include "providers/lambda/lambda_provider.h"
+#include "providers/runpod/runpod_provider.h"
+#include "sky/providers/sim_provider.h"
+
+namespace sky::api {
+namespace {
+
+using providers::Provider;
+using ProviderPtr = std::unique_ptr<Provider>;
+
+constexpr char kKnownProviders[] = "sim, aws, gcp, lambda, runpod";
+
+// The flag's value, else the environment variable's (when set and not empty), else "".
+std::string Setting(const CliArgs& args, const std::string& flag, const char* env_var) {
+  if (auto value = args.Get(flag)) return *value;
+  const char* env = std::getenv(env_var);
+  return env != nullptr ? env : "";
+}
+
+std::vector<std::string> SplitCommas(const std::string& text) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    std::string part = text.substr(start, comma - start);
+    while (!part.empty() && part.front() == ' ') part.erase(part.begin());
+    while (!part.empty() && part.back() == ' ') part.pop_back();
+    if (!part.empty()) parts.push_back(std::move(part));
+    start = comma + 1;
+  }
+  return parts;
+}
+
+Status NeedsCredential(const std::string& provider, const std::string& what) {
+  return Status::InvalidArgument("--providers " + provider + " needs " + what);
+}
+
+// An adapter factory's result, its error naming the provider.
+Result<ProviderPtr> Named(const std::string& name, Result<ProviderPtr> built) {
+  if (!built.ok()) return built.status().WithPrefix("provider " + name);
+  return built;
+}
+
+std::unique_ptr<providers::HttpClient> Curl() {
+  return std::make_unique<providers::CurlHttpClient>();
+}
+
+// Curl inside the retrying layer; the default classifier retries 429 and 5xx.
+std::unique_ptr<providers::HttpClient> RetryingCurl(providers::RetryOptions options = {}) {
+  return std::make_unique<providers::RetryingHttpClient>(Curl(), std::move(options));
+}
+
+// Instance types of `region` as the catalog knows them, for EC2's ListOffers: attributes from
+// any offer of the type that has them, the on-demand price from its regional on-demand offer.
+std::vector<providers::aws::Ec2InstanceTypeInfo> Ec2TypesFromCatalog(
+    const catalog::OfferIndex& index, const std::string& region) {
+  std::map<std::string, providers::aws::Ec2InstanceTypeInfo> types;
+  for (const Offer& o : index.offers()) {
+    if (o.provider != "aws" || o.region != region) continue;
+    auto& type = types[o.instance_type];
+    type.instance_type = o.instance_type;
+    if (type.vcpus == 0 && (o.vcpus > 0 || !o.accelerator.empty())) {
+      type.accelerator = o.accelerator;
+      type.accelerator_count = o.accelerator_count;
+      type.accelerator_memory_gb = o.accelerator_memory_gb;
+      type.vcpus = o.vcpus;
+      type.memory_gb = o.memory_gb;
+    }
+    if (o.market == Market::kOnDemand && o.zone.empty()) type.on_demand_price = o.price_per_hour;
+  }
+  std::vector<providers::aws::Ec2InstanceTypeInfo> out;
+  for (auto& entry : types) out.push_back(std::move(entry.second));
+  return out;
+}
+
+Result<ProviderPtr> BuildAws(const CliArgs& args, const catalog::OfferIndex& index) {
+  providers::aws::Ec2Config config;
+  if (std::string region = Setting(args, "aws-region", "SKYBROKER_AWS_REGION"); !region.empty()) {
+    config.region = region;
+  }
+  config.endpoint = Setting(args, "aws-endpoint", "SKYBROKER_AWS_ENDPOINT");
+  auto credentials = providers::auth::LoadAwsCredentials();
+  if (credentials.status().IsUnauthenticated()) {
+    return NeedsCredential("aws",
+                           "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or a profile "
+                           "in ~/.aws/credentials)");
+  }
+  if (!credentials.ok()) return credentials.status();
+  config.credentials = std::move(credentials).value();
+  config.instance_types = Ec2TypesFromCatalog(index, config.region);
+  return Named("aws", providers::aws::NewEc2Provider(config, Curl()));
+}
+
+// "us-central1" for the zone "us-central1-a".
+std::string GcpRegionOfZone(const std::string& zone) {
+  const size_t dash = zone.rfind('-');
+  return dash == std::string::npos ? zone : zone.substr(0, dash);
+}
+
+Result<ProviderPtr> BuildGcp(const CliArgs& args, const catalog::OfferIndex& index) {
+  providers::gcp::GcpConfig config = providers::gcp::GcpConfigFromEnv();
+  if (auto endpoint = args.Get("gcp-endpoint")) config.endpoint = *endpoint;
+  if (auto zones = args.Get("gcp-zones")) config.zones = SplitCommas(*zones);
+  if (config.credentials_file.empty()) {
+    return NeedsCredential("gcp", "GOOGLE_APPLICATION_CREDENTIALS (a service-account key file)");
+  }
+  if (config.zones.empty()) return NeedsCredential("gcp", "--gcp-zones or SKYBROKER_GCP_ZONES");
+  std::set<std::string> regions;
+  for (const std::string& zone : config.zones) regions.insert(GcpRegionOfZone(zone));
+  for (const Offer& o : index.offers()) {
+    if (o.provider == "gcp" && regions.count(o.region) > 0) config.catalog_offers.push_back(o);
+  }
+  providers::RetryOptions retry;
+  retry.is_retryable = providers::gcp::IsRetryableGceResponse;
+  return Named("gcp", providers::gcp::NewGcpProvider(config, RetryingCurl(std::move(retry))));
+}
+
+Result<ProviderPtr> BuildLambda(const CliArgs& args) {
+  providers::LambdaConfig config = providers::LambdaConfig::FromEnv();
+  if (auto endpoint = args.Get("lambda-endpoint")) config.endpoint = *endpoint;
+  if (config.api_key.empty()) return NeedsCredential("lambda", "LAMBDA_API_KEY");
+  // Lambda's errors follow the HTTP defaults (429 and 5xx retryable), which RetryOptions uses.
+  return Named("lambda", providers::NewLambdaProvider(config, RetryingCurl()));
+}
+
+Result<ProviderPtr> BuildRunPod(const CliArgs& args) {
+  providers::RunPodConfig config = providers::RunPodConfig::FromEnv();
+  if (auto endpoint = args.Get("runpod-endpoint")) config.endpoint = *endpoint;
+  if (auto endpoint = args.Get("runpod-catalog-endpoint")) config.catalog_endpoint = *endpoint;
+  if (config.api_key.empty()) return NeedsCredential("runpod", "RUNPOD_API_KEY");
+  return Named("runpod", providers::NewRunPodProvider(config, RetryingCurl()));
+}
+
+}  // namespace
+
+void AddProviderFlags(FlagSpec& spec) {
+  spec.singles.insert({"providers", "aws-endpoint", "aws-region", "gcp-endpoint", "gcp-zones",
+                       "lambda-endpoint", "runpod-endpoint", "runpod-catalog-endpoint"});
+}
+
+Result<std::unique_ptr<ProviderRegistry>> ProviderRegistry::FromArgs(
+    const CliArgs& args, const broker::CatalogService& catalog) {
+  std::string names = Setting(args, "providers", "SKYBROKER_PROVIDERS");
+  if (names.empty()) names = "sim";
+  std::unique_ptr<ProviderRegistry> registry(new ProviderRegistry());
+  std::shared_ptr<const catalog::OfferIndex> index = catalog.Snapshot();
+  std::set<std::string> seen;
+  for (const std::string& name : SplitCommas(names)) {
+    if (!seen.insert(name).second) continue;
+    Result<ProviderPtr> provider = Status::InvalidArgument(
+        "unknown provider '" + name + "' in --providers (known: " + kKnownProviders + ")");
+    if (name == "sim") {
+      provider =
+          ProviderPtr(std::make_unique<providers::SimProvider>(index->offers(), registry->clock_));
+    } else if (name == "aws") {
+      provider = BuildAws(args, *index);
+    } else if (name == "gcp") {
+      provider = BuildGcp(args, *index);
+    } else if (name == "lambda") {
+      provider = BuildLambda(args);
+    } else if (name == "runpod") {
+      provider = BuildRunPod(args);
+    }
+    if (!provider.ok()) return provider.status();
+    registry->providers_.push_back(std::move(provider).value());
+  }
+  return registry;
+}
+
+std::vector<providers::Provider*> ProviderRegistry::providers() {
+  std::vector<providers::Provider*> out;
+  out.reserve(providers_.size());
+  for (const auto& provider : providers_) out.push_back(provider.get());
+  return out;
+}
+
+}  // namespace sky::api

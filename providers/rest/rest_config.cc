@@ -1,0 +1,44 @@
+#include "providers/rest/rest_config.h"
+
+#include <cstdlib>
+#include <ctime>
+#include <utility>
+
+#include "providers/http/curl_http_client.h"
+#include "providers/http/retrying_http_client.h"
+
+namespace sky::providers::rest {
+
+std::string EnvOr(const char* name, std::string_view fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && value[0] != '\0' ? std::string(value) : std::string(fallback);
+}
+
+std::string SystemUtcNow() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+std::string TrimTrailingSlashes(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+bool IsHttpUrl(std::string_view url) {
+  return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
+}
+
+std::unique_ptr<HttpClient> NewRetryingCurlClient(std::chrono::milliseconds connect_timeout,
+                                                  std::chrono::milliseconds total_timeout) {
+  CurlHttpClientOptions options;
+  options.connect_timeout = connect_timeout;
+  options.total_timeout = total_timeout;
+  auto curl = std::make_unique<CurlHttpClient>(std::move(options));
+  return std::make_unique<RetryingHttpClient>(std::move(curl), RetryOptions{});
+}
+
+}  // namespace sky::providers::rest
