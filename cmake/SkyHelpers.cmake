@@ -46,6 +46,27 @@ function(sky_add_test name)
   gtest_discover_tests(${name} PROPERTIES LABELS "${T_LABELS}" DISCOVERY_TIMEOUT 60)
 endfunction()
 
+# sky_add_process_test(NAME src... LINK libs... LABELS labels... [TIMEOUT s]): like
+# sky_add_test, but registered as ONE ctest test, for binaries that start an expensive shared
+# server (prism) once per process instead of once per TEST.
+function(sky_add_process_test name)
+  if(NOT SKY_BUILD_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(T "" "TIMEOUT" "LINK;LABELS" ${ARGN})
+  add_executable(${name} ${T_UNPARSED_ARGUMENTS})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PRIVATE ${T_LINK} sky_warnings GTest::gtest_main GTest::gmock)
+  target_compile_definitions(${name} PRIVATE
+    SKY_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    SKY_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared")
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 300)
+  endif()
+  add_test(NAME ${name} COMMAND ${name})
+  set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT})
+endfunction()
+
 # sky_add_bench(NAME src... LINK libs...): a Google Benchmark binary (not run by ctest).
 function(sky_add_bench name)
   if(NOT SKY_BUILD_TESTS)

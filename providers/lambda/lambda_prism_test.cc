@@ -8,7 +8,7 @@
 
 #include "providers/http/curl_http_client.h"
 #include "providers/lambda/lambda_provider.h"
-#include "providers/lambda/prism_server.h"
+#include "tests/support/prism_server.h"
 
 namespace sky::providers {
 namespace {

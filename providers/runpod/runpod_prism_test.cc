@@ -15,7 +15,7 @@
 #include <filesystem>
 
 #include "providers/http/curl_http_client.h"
-#include "providers/lambda/prism_server.h"
+#include "tests/support/prism_server.h"
 #include "providers/runpod/runpod_provider.h"
 
 namespace sky::providers {

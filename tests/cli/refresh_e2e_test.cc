@@ -6,7 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "providers/lambda/prism_server.h"
+#include "tests/support/prism_server.h"
 #include "tests/cli/cli_test_util.h"
 
 namespace sky::testing {

@@ -2,7 +2,8 @@
 // Test-only helpers for adapter tests against Stoplight Prism (npm @stoplight/prism-cli,
 // installed in tests/node_modules): PrismServer runs `prism mock` on an OpenAPI document on
 // 127.0.0.1, and PrismCheckingClient forces error codes (`Prefer: code=N`) and records every
-// request or response Prism found invalid. Used by the lambda and runpod *_prism_test.cc.
+// request or response Prism found invalid. Used by the lambda and runpod *_prism_test.cc and
+// tests/cli/refresh_e2e_test.cc.
 
 #include <sys/types.h>
 

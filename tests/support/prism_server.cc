@@ -1,4 +1,4 @@
-#include "providers/lambda/prism_server.h"
+#include "tests/support/prism_server.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
