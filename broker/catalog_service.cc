@@ -1,6 +1,5 @@
 #include "sky/broker/catalog_service.h"
 
-#include <chrono>
 #include <cmath>
 #include <set>
 #include <unordered_set>
@@ -16,11 +15,7 @@ std::string IsoUtc(double epoch_seconds) {
   return catalog::FormatIsoUtc(static_cast<int64_t>(std::floor(epoch_seconds)));
 }
 
-// The default observation time of a refresh: callers at the edge (the CLI) may pass their own.
-std::string UtcNowIso() {
-  using std::chrono::system_clock;
-  return IsoUtc(std::chrono::duration<double>(system_clock::now().time_since_epoch()).count());
-}
+const WallClock kWallClock;
 
 // "us-east-1" for the AZ id "use1-az4" (as the spot TSV reader names zones), else for a zone
 // name ("us-east-1a") the name without its trailing letter.
@@ -63,13 +58,17 @@ void AddSpotPoints(const std::vector<providers::aws::SpotPricePoint>& points,
 
 }  // namespace
 
-CatalogService::CatalogService(std::unique_ptr<catalog::OfferStore> store)
+CatalogService::CatalogService(std::unique_ptr<catalog::OfferStore> store,
+                               const Clock& wall_clock)
     : store_(std::move(store)),
+      wall_clock_(wall_clock),
       index_(std::make_shared<const catalog::OfferIndex>(std::vector<Offer>{})) {}
 
-Result<std::unique_ptr<CatalogService>> CatalogService::Open(const std::string& db_path) {
+Result<std::unique_ptr<CatalogService>> CatalogService::Open(const std::string& db_path,
+                                                            const Clock* wall_clock) {
   SKY_ASSIGN_OR_RETURN(auto store, catalog::OfferStore::Open(db_path));
-  std::unique_ptr<CatalogService> service(new CatalogService(std::move(store)));
+  std::unique_ptr<CatalogService> service(
+      new CatalogService(std::move(store), wall_clock != nullptr ? *wall_clock : kWallClock));
   SKY_RETURN_IF_ERROR(service->Reindex());
   return service;
 }
@@ -103,7 +102,7 @@ Result<catalog::IngestSummary> CatalogService::ApplyProviderOffers(
   std::lock_guard<std::mutex> ingest_lock(ingest_mu_);
   catalog::IngestBatch batch;
   batch.source = "provider:" + provider_name;
-  const std::string now = observed_at.empty() ? UtcNowIso() : observed_at;
+  const std::string now = observed_at.empty() ? IsoUtc(wall_clock_.NowSeconds()) : observed_at;
   batch.rows_read = static_cast<int64_t>(offers.size());
   for (Offer& offer : offers) {
     // Providers send times as their APIs write them ("...T10:00:00.000Z"); the catalog

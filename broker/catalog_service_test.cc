@@ -168,3 +168,28 @@ TEST_F(CatalogServiceTest, ProviderOffersUpdateOnlyWhatChanged) {
 
 }  // namespace
 }  // namespace sky::broker
+
+namespace sky::broker {
+namespace {
+
+TEST(CatalogServiceClockTest, OffersWithoutATimeAreStampedByTheInjectedWallClock) {
+  ManualClock clock(1767225600);  // 2026-01-01T00:00:00Z
+  auto service = CatalogService::Open(":memory:", &clock);
+  ASSERT_TRUE(service.ok()) << service.status().ToString();
+  Offer offer;
+  offer.provider = "lambda";
+  offer.region = "us-east-1";
+  offer.instance_type = "gpu_1x_a10";
+  offer.accelerator = "A10";
+  offer.accelerator_count = 1;
+  offer.price_per_hour = 0.75;
+  offer.id = MakeOfferId(offer);
+  auto summary = (*service)->ApplyProviderOffers("lambda", {offer}, {});
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  const Offer* stored = (*service)->Snapshot()->Find(offer.id);
+  ASSERT_NE(stored, nullptr);
+  EXPECT_EQ(stored->observed_at, "2026-01-01T00:00:00Z");
+}
+
+}  // namespace
+}  // namespace sky::broker

@@ -16,15 +16,7 @@ namespace sky::providers::aws {
 namespace {
 
 // Real time since the Unix epoch, for when no clock is injected (the edge of the system).
-class UnixClock final : public Clock {
- public:
-  double NowSeconds() const override {
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  }
-};
-
-const UnixClock kUnixClock;
+const WallClock kUnixClock;
 
 // One EC2 call and whether it may be repeated: reads and terminate-by-id are idempotent;
 // RunInstances is not, but carries its ClientToken as the idempotency key.

@@ -82,10 +82,6 @@ Result<ServiceAccountKey> LoadDefaultServiceAccountKey(const auth::EnvLookup& en
   return LoadServiceAccountKey(*path);
 }
 
-double UnixClock::NowSeconds() const {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 GcpAuth::GcpAuth(ServiceAccountKey key, std::string token_uri, HttpClient& http, const Clock& clock,
                  double refresh_margin_seconds)
     : key_(std::move(key)),

@@ -36,13 +36,6 @@ Result<ServiceAccountKey> LoadServiceAccountKey(const std::string& path);
 Result<ServiceAccountKey> LoadDefaultServiceAccountKey(
     const auth::EnvLookup& env = auth::ProcessEnv);
 
-// Unix time (seconds since 1970-01-01 UTC), which JWT claims and GCE timestamps use; the
-// steady sky::SystemClock has an arbitrary epoch. Thread-safe.
-class UnixClock final : public Clock {
- public:
-  double NowSeconds() const override;
-};
-
 // Hands out access tokens, fetching a new one when none is cached or the cached one expires
 // within `refresh_margin_seconds`. Thread-safe; the lock is not held while the token endpoint
 // is called (two threads may then both fetch; either token is valid).

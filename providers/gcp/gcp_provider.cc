@@ -109,7 +109,7 @@ class GcpProvider final : public Provider {
 
   const GcpConfig config_;
   const std::unique_ptr<HttpClient> http_;
-  const UnixClock unix_clock_;
+  const WallClock unix_clock_;
   const Clock& clock_;
   GcpAuth auth_;
 };

@@ -52,7 +52,7 @@ struct GcpConfig {
   double poll_interval_seconds = 2;
   double operation_timeout_seconds = 600;
   // Unix-time clock for JWTs, token expiry and the operation timeout; not owned; must outlive
-  // the provider. Default: nullptr (an internal UnixClock).
+  // the provider. Default: nullptr (a sky::WallClock).
   const Clock* clock = nullptr;
   // How to wait between polls. Default (empty): std::this_thread::sleep_for.
   std::function<void(double seconds)> sleep;

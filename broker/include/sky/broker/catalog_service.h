@@ -13,6 +13,7 @@
 #include "sky/catalog/offer_index.h"
 #include "sky/catalog/offer_store.h"
 #include "sky/providers/aws/spot_price.h"
+#include "sky/types/clock.h"
 #include "sky/types/offer.h"
 #include "sky/types/result.h"
 
@@ -21,8 +22,11 @@ namespace sky::broker {
 class CatalogService {
  public:
   // Opens the store at `db_path` (":memory:" for none on disk) and indexes what it holds.
-  // Errors: those of OfferStore::Open and LoadOffers.
-  static Result<std::unique_ptr<CatalogService>> Open(const std::string& db_path);
+  // `wall_clock` (Unix time) stamps provider offers that carry no time of their own; it must
+  // outlive the service. Default: a sky::WallClock. Errors: those of OfferStore::Open and
+  // LoadOffers.
+  static Result<std::unique_ptr<CatalogService>> Open(const std::string& db_path,
+                                                      const Clock* wall_clock = nullptr);
 
   // Reads `paths` (files, directories, provider=PATH) and applies them in one transaction.
   // Errors: NotFound / InvalidArgument from the readers (nothing is applied), store errors.
@@ -56,10 +60,11 @@ class CatalogService {
       const std::vector<std::string>& bundled_names) const;
 
  private:
-  explicit CatalogService(std::unique_ptr<catalog::OfferStore> store);
+  CatalogService(std::unique_ptr<catalog::OfferStore> store, const Clock& wall_clock);
   Status Reindex();
 
   std::unique_ptr<catalog::OfferStore> store_;  // internally synchronised
+  const Clock& wall_clock_;
   std::mutex ingest_mu_;                        // one ingest at a time
   mutable std::mutex mu_;
   std::shared_ptr<const catalog::OfferIndex> index_;  // guarded by mu_

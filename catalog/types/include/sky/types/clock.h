@@ -13,11 +13,21 @@ class Clock {
   virtual double NowSeconds() const = 0;
 };
 
-// Wall time (steady). Thread-safe.
+// Monotonic time with an arbitrary epoch, for durations and timeouts. Thread-safe.
 class SystemClock final : public Clock {
  public:
   double NowSeconds() const override {
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+};
+
+// Wall time: seconds since 1970-01-01 UTC, for timestamps that leave the process (JWT claims,
+// observed_at of offers, cloud APIs). The edge of the system; logic takes a Clock. Thread-safe.
+class WallClock final : public Clock {
+ public:
+  double NowSeconds() const override {
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
         .count();
   }
 };
