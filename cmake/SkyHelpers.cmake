@@ -28,18 +28,25 @@ function(sky_add_library name)
   endif()
 endfunction()
 
-# sky_add_test(NAME src... LINK libs... LABELS labels...)
+# _sky_test_executable(NAME SRCS srcs LINK libs): the test binary both helpers below build,
+# with the source and shared-data paths the tests read.
+function(_sky_test_executable name)
+  cmake_parse_arguments(E "" "" "SRCS;LINK" ${ARGN})
+  add_executable(${name} ${E_SRCS})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PRIVATE ${E_LINK} sky_warnings GTest::gtest_main GTest::gmock)
+  target_compile_definitions(${name} PRIVATE
+    SKY_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    SKY_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared")
+endfunction()
+
+# sky_add_test(NAME src... LINK libs... LABELS labels...): one ctest test per TEST.
 function(sky_add_test name)
   if(NOT SKY_BUILD_TESTS)
     return()
   endif()
   cmake_parse_arguments(T "" "" "LINK;LABELS" ${ARGN})
-  add_executable(${name} ${T_UNPARSED_ARGUMENTS})
-  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
-  target_link_libraries(${name} PRIVATE ${T_LINK} sky_warnings GTest::gtest_main GTest::gmock)
-  target_compile_definitions(${name} PRIVATE
-    SKY_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
-    SKY_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared")
+  _sky_test_executable(${name} SRCS ${T_UNPARSED_ARGUMENTS} LINK ${T_LINK})
   if(NOT T_LABELS)
     set(T_LABELS unit)
   endif()
@@ -54,12 +61,7 @@ function(sky_add_process_test name)
     return()
   endif()
   cmake_parse_arguments(T "" "TIMEOUT" "LINK;LABELS" ${ARGN})
-  add_executable(${name} ${T_UNPARSED_ARGUMENTS})
-  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
-  target_link_libraries(${name} PRIVATE ${T_LINK} sky_warnings GTest::gtest_main GTest::gmock)
-  target_compile_definitions(${name} PRIVATE
-    SKY_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
-    SKY_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared")
+  _sky_test_executable(${name} SRCS ${T_UNPARSED_ARGUMENTS} LINK ${T_LINK})
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 300)
   endif()
