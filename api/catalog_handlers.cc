@@ -54,11 +54,14 @@ void AddCatalogRoutes(Router& router, App& app) {
   });
 }
 
-void AddHealthRoutes(Router& router, App& app) {
+void AddHealthRoutes(Router& router, App& app, const ExecutorSlot* executor) {
   router.Add("GET", "/healthz", [](const HttpRequest&, const auto&) {
     return JsonReply(nlohmann::json{{"status", "ok"}});
   });
-  router.Add("GET", "/readyz", [&app](const HttpRequest&, const auto&) {
+  router.Add("GET", "/readyz", [&app, executor](const HttpRequest&, const auto&) {
+    if (executor != nullptr && executor->Get() == nullptr) {
+      return JsonReply(Status::Unavailable("recovering pipelines"));
+    }
     const size_t offers = app.catalog().Snapshot()->offers().size();
     return JsonReply(nlohmann::json{{"status", "ready"}, {"offers", offers}});
   });

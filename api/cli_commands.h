@@ -23,6 +23,13 @@ int RunPlan(const Words& words, std::ostream& out, std::ostream& err);
 int RunServe(const Words& words, std::ostream& out, std::ostream& err);
 // Refreshes the catalog from the configured providers; 1 when any provider failed.
 int RunRefresh(const Words& words, std::ostream& out, std::ostream& err);
+// Pipelines on a running server (--server URL): submit and follow (0 succeeded, 1 failed or
+// cancelled, 2 invalid spec), list or show, cancel, print the event log. 1 when the server
+// cannot be reached.
+int RunRun(const Words& words, std::ostream& out, std::ostream& err);
+int RunStatus(const Words& words, std::ostream& out, std::ostream& err);
+int RunCancel(const Words& words, std::ostream& out, std::ostream& err);
+int RunEvents(const Words& words, std::ostream& out, std::ostream& err);
 
 // Prints "error: <message>" and returns the exit code for `status`.
 int ReportError(const Status& status, std::ostream& err);

@@ -18,10 +18,16 @@ constexpr char kUsage[] =
     "  ingest         load catalog files into the database\n"
     "  plan           plan a pipeline spec (--frontier for the cost-deadline curve)\n"
     "  refresh        update the catalog from provider APIs (--providers lambda,aws,...)\n"
+    "  run            submit a pipeline spec to the server and follow it (--detach)\n"
+    "  status         list pipelines, or show one (ID) with its stages and cost\n"
+    "  cancel         cancel a pipeline (ID)\n"
+    "  events         print a pipeline's event log (ID, --follow)\n"
     "\n"
     "common flags: --db PATH (default $SKYBROKER_DB or ~/.local/share/skybroker/skybroker.db)\n"
     "              --catalog PATH... (query files directly, in memory)\n"
     "              --data-dir DIR (bundled data; default $SKYBROKER_DATA_DIR)\n"
+    "run, status, cancel, events: --server URL (default $SKYBROKER_SERVER or\n"
+    "              http://127.0.0.1:8080, a running 'skybroker serve')\n"
     "'skybroker COMMAND --help' shows a command's flags.\n"
     "exit codes: 0 ok, 2 bad input, 3 infeasible plan, 1 anything else\n";
 
@@ -33,6 +39,8 @@ int main(int argc, char** argv) {
       {"serve", sky::api::RunServe},   {"offers", sky::api::RunOffers},
       {"ingest", sky::api::RunIngest}, {"accelerators", sky::api::RunAccelerators},
       {"plan", sky::api::RunPlan},     {"refresh", sky::api::RunRefresh},
+      {"run", sky::api::RunRun},       {"status", sky::api::RunStatus},
+      {"cancel", sky::api::RunCancel}, {"events", sky::api::RunEvents},
   };
   if (argc < 2) {
     std::cerr << kUsage;

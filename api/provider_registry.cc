@@ -144,6 +144,22 @@ Result<ProviderPtr> BuildRunPod(const CliArgs& args) {
   return Named("runpod", providers::NewRunPodProvider(config, RetryingCurl()));
 }
 
+Result<ProviderPtr> BuildSim(const CliArgs& args, const catalog::OfferIndex& index,
+                             const Clock& clock) {
+  SKY_ASSIGN_OR_RETURN(providers::SimOptions options, SimOptionsFromArgs(args));
+  // Open resumes --sim-state when the file exists, so a restarted broker finds its instances.
+  SKY_ASSIGN_OR_RETURN(auto sim, providers::SimProvider::Open(index.offers(), clock, options));
+  return ProviderPtr(std::move(sim));
+}
+
+// A flag's value when it is a number >= 0; `fallback` when absent.
+Result<double> NonNegative(const CliArgs& args, const std::string& flag, double fallback) {
+  SKY_ASSIGN_OR_RETURN(auto value, args.GetDouble(flag));
+  if (!value) return fallback;
+  if (*value < 0) return Status::InvalidArgument("flag --" + flag + ": must not be negative");
+  return *value;
+}
+
 }  // namespace
 
 void AddProviderFlags(FlagSpec& spec) {
@@ -151,11 +167,43 @@ void AddProviderFlags(FlagSpec& spec) {
                        "lambda-endpoint", "runpod-endpoint", "runpod-catalog-endpoint"});
 }
 
+void AddSimFlags(FlagSpec& spec) {
+  spec.singles.insert(
+      {"sim-state", "sim-boot-seconds", "sim-preemption-rate", "sim-api-latency", "sim-seed"});
+}
+
+Result<providers::SimOptions> SimOptionsFromArgs(const CliArgs& args) {
+  providers::SimOptions options;
+  SKY_ASSIGN_OR_RETURN(options.boot_seconds,
+                       NonNegative(args, "sim-boot-seconds", options.boot_seconds));
+  SKY_ASSIGN_OR_RETURN(
+      options.spot_preemption_rate_per_hour,
+      NonNegative(args, "sim-preemption-rate", options.spot_preemption_rate_per_hour));
+  SKY_ASSIGN_OR_RETURN(options.api_latency_seconds,
+                       NonNegative(args, "sim-api-latency", options.api_latency_seconds));
+  if (auto path = args.Get("sim-state")) options.state_path = *path;
+  SKY_ASSIGN_OR_RETURN(auto seed, args.GetInt("sim-seed"));
+  if (seed && *seed < 0) return Status::InvalidArgument("flag --sim-seed: must not be negative");
+  if (seed) options.seed = static_cast<uint64_t>(*seed);
+  return options;
+}
+
 Result<std::unique_ptr<ProviderRegistry>> ProviderRegistry::FromArgs(
     const CliArgs& args, const broker::CatalogService& catalog) {
+  return Build(args, catalog, nullptr);
+}
+
+Result<std::unique_ptr<ProviderRegistry>> ProviderRegistry::FromArgs(
+    const CliArgs& args, const broker::CatalogService& catalog, const Clock& clock) {
+  return Build(args, catalog, &clock);
+}
+
+Result<std::unique_ptr<ProviderRegistry>> ProviderRegistry::Build(
+    const CliArgs& args, const broker::CatalogService& catalog, const Clock* clock) {
   std::string names = Setting(args, "providers", "SKYBROKER_PROVIDERS");
   if (names.empty()) names = "sim";
   std::unique_ptr<ProviderRegistry> registry(new ProviderRegistry());
+  if (clock == nullptr) clock = &registry->own_clock_;
   std::shared_ptr<const catalog::OfferIndex> index = catalog.Snapshot();
   std::set<std::string> seen;
   for (const std::string& name : SplitCommas(names)) {
@@ -163,8 +211,7 @@ Result<std::unique_ptr<ProviderRegistry>> ProviderRegistry::FromArgs(
     Result<ProviderPtr> provider = Status::InvalidArgument(
         "unknown provider '" + name + "' in --providers (known: " + kKnownProviders + ")");
     if (name == "sim") {
-      provider =
-          ProviderPtr(std::make_unique<providers::SimProvider>(index->offers(), registry->clock_));
+      provider = BuildSim(args, *index, *clock);
     } else if (name == "aws") {
       provider = BuildAws(args, *index);
     } else if (name == "gcp") {

@@ -14,8 +14,14 @@
 // AWS_SECRET_ACCESS_KEY or ~/.aws/credentials, GOOGLE_APPLICATION_CREDENTIALS,
 // LAMBDA_API_KEY, RUNPOD_API_KEY. REST adapters talk through a CurlHttpClient inside a
 // RetryingHttpClient with the adapter's retry classifier. `sim` serves the catalog's current
-// offers on the system clock; AWS and GCP take instance attributes and prices from the catalog
-// (their APIs publish none). Not thread-safe to build; the providers are thread-safe.
+// offers on the given clock (the executor's) with the --sim-* flags below; AWS and GCP take
+// instance attributes and prices from the catalog (their APIs publish none).
+//   --sim-state FILE             the sim's instances survive restarts in FILE (default: none)
+//   --sim-boot-seconds S         launch to running (default 60)
+//   --sim-preemption-rate R      spot preemptions per hour (default 0)
+//   --sim-api-latency S          added to every sim call (default 0)
+//   --sim-seed N                 the sim's random seed (default 1)
+// Not thread-safe to build; the providers are thread-safe.
 
 #include <memory>
 #include <string>
@@ -27,10 +33,20 @@
 #include "sky/types/clock.h"
 #include "sky/types/result.h"
 
+namespace sky::providers {
+struct SimOptions;  // sky/providers/sim_provider.h, private to api/'s sources
+}  // namespace sky::providers
+
 namespace sky::api {
 
-// Adds the flags above to `spec`.
+// Adds the provider flags above (not the --sim-* ones) to `spec`.
 void AddProviderFlags(FlagSpec& spec);
+// Adds the --sim-* flags to `spec` (serve only: refresh has no use for a simulated cloud's
+// behaviour).
+void AddSimFlags(FlagSpec& spec);
+// The sim's options from the --sim-* flags (absent flags keep SimOptions' defaults).
+// InvalidArgument naming the flag for a value that is not a number or is negative.
+Result<providers::SimOptions> SimOptionsFromArgs(const CliArgs& args);
 
 class ProviderRegistry {
  public:
@@ -39,8 +55,14 @@ class ProviderRegistry {
   // provider (naming the variable: "--providers lambda needs LAMBDA_API_KEY"), for a GCP
   // provider without zones, and for an endpoint that is not http(s); otherwise the
   // adapter's own errors.
+  // The sim runs on `clock`, which must outlive the registry; without one, on the registry's
+  // own wall clock. Also InvalidArgument for a bad --sim-* flag, and the sim's own errors
+  // (an unreadable --sim-state file).
   static Result<std::unique_ptr<ProviderRegistry>> FromArgs(const CliArgs& args,
                                                             const broker::CatalogService& catalog);
+  static Result<std::unique_ptr<ProviderRegistry>> FromArgs(const CliArgs& args,
+                                                            const broker::CatalogService& catalog,
+                                                            const Clock& clock);
 
   ProviderRegistry(const ProviderRegistry&) = delete;
   ProviderRegistry& operator=(const ProviderRegistry&) = delete;
@@ -50,8 +72,12 @@ class ProviderRegistry {
 
  private:
   ProviderRegistry() = default;
+  // `clock` null: the registry's own.
+  static Result<std::unique_ptr<ProviderRegistry>> Build(const CliArgs& args,
+                                                         const broker::CatalogService& catalog,
+                                                         const Clock* clock);
 
-  SystemClock clock_;  // the sim provider's; declared first so that it outlives the providers
+  WallClock own_clock_;  // the sim's when none is given; declared first: outlives the providers
   std::vector<std::unique_ptr<providers::Provider>> providers_;
 };
 

@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
+
+#include "sky/providers/sim_provider.h"
 
 namespace sky::api {
 namespace {
@@ -99,6 +104,73 @@ TEST_F(ProviderRegistryTest, UnknownProviderIsInvalidArgument) {
   auto registry = Build({"--providers", "sim,azure"});
   EXPECT_TRUE(registry.status().IsInvalidArgument());
   EXPECT_NE(registry.status().message().find("azure"), std::string::npos);
+}
+
+TEST_F(ProviderRegistryTest, SimFlagsSetTheSimOptions) {
+  FlagSpec spec;
+  AddSimFlags(spec);
+  auto args = CliArgs::Parse({"--sim-boot-seconds", "30", "--sim-preemption-rate", "0.5",
+                              "--sim-api-latency", "0.01", "--sim-seed", "7", "--sim-state",
+                              "/tmp/x.json"},
+                             spec);
+  ASSERT_TRUE(args.ok()) << args.status().ToString();
+  auto options = SimOptionsFromArgs(*args);
+  ASSERT_TRUE(options.ok()) << options.status().ToString();
+  EXPECT_DOUBLE_EQ(options->boot_seconds, 30);
+  EXPECT_DOUBLE_EQ(options->spot_preemption_rate_per_hour, 0.5);
+  EXPECT_DOUBLE_EQ(options->api_latency_seconds, 0.01);
+  EXPECT_EQ(options->seed, 7u);
+  EXPECT_EQ(options->state_path, "/tmp/x.json");
+  for (const char* flag : {"sim-boot-seconds", "sim-preemption-rate", "sim-api-latency",
+                           "sim-seed"}) {
+    auto bad = CliArgs::Parse({std::string("--") + flag, "-1"}, spec);
+    ASSERT_TRUE(bad.ok());
+    auto rejected = SimOptionsFromArgs(*bad);
+    EXPECT_TRUE(rejected.status().IsInvalidArgument()) << flag;
+    EXPECT_NE(rejected.status().message().find(flag), std::string::npos) << flag;
+  }
+}
+
+TEST_F(ProviderRegistryTest, SimRunsOnTheGivenClock) {
+  FlagSpec spec;
+  AddProviderFlags(spec);
+  AddSimFlags(spec);
+  auto args = CliArgs::Parse({"--sim-boot-seconds", "10"}, spec);
+  ASSERT_TRUE(args.ok());
+  ManualClock clock(5000);
+  auto registry = ProviderRegistry::FromArgs(*args, *catalog_, clock);
+  ASSERT_TRUE(registry.ok()) << registry.status().ToString();
+  providers::Provider* sim = (*registry)->providers()[0];
+  auto offers = sim->ListOffers();
+  ASSERT_TRUE(offers.ok());
+  auto on_demand = std::find_if(offers->begin(), offers->end(), [](const Offer& o) {
+    return o.market == Market::kOnDemand && (!o.available || *o.available > 0);
+  });
+  ASSERT_NE(on_demand, offers->end());
+  providers::LaunchRequest request;
+  request.offer = *on_demand;
+  request.idempotency_key = "k1";
+  auto instance = sim->Launch(request);
+  ASSERT_TRUE(instance.ok()) << instance.status().ToString();
+  EXPECT_DOUBLE_EQ(instance->launched_at_seconds, 5000);
+  clock.Advance(11);
+  auto described = sim->Describe({instance->id});
+  ASSERT_TRUE(described.ok());
+  EXPECT_EQ(described->front().state, providers::InstanceState::kRunning);
+}
+
+TEST_F(ProviderRegistryTest, CorruptSimStateIsInvalidArgument) {
+  const std::string path = ::testing::TempDir() + "/sky_registry_sim_state.json";
+  std::ofstream(path) << "{not json";
+  FlagSpec spec;
+  AddProviderFlags(spec);
+  AddSimFlags(spec);
+  auto args = CliArgs::Parse({"--sim-state", path}, spec);
+  ASSERT_TRUE(args.ok());
+  ManualClock clock(0);
+  auto registry = ProviderRegistry::FromArgs(*args, *catalog_, clock);
+  EXPECT_TRUE(registry.status().IsInvalidArgument()) << registry.status().ToString();
+  std::remove(path.c_str());
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "api/app.h"
 #include "api/cli_commands.h"
+#include "api/executor_wiring.h"
 #include "api/handlers.h"
 #include "api/http_server.h"
 #include "api/provider_registry.h"
@@ -18,7 +19,21 @@ namespace {
 constexpr char kUsage[] =
     "usage: skybroker serve [--host 127.0.0.1] [--port 8080] [--web-dir DIR]\n"
     "         [--max-body-bytes N] [--db PATH] [--catalog PATH...]\n"
-    "         [--providers sim,aws,gcp,lambda,runpod] [provider endpoint flags, see refresh]\n";
+    "         [--providers sim,aws,gcp,lambda,runpod] [provider endpoint flags, see refresh]\n"
+    "pipeline execution:\n"
+    "  --poll-seconds S         describe interval of a live instance (default 30)\n"
+    "  --clock-speed X          run time X times faster than the wall clock (default 1)\n"
+    "  --clock-origin UNIX      where scaled time starts (default: now; a fixed value keeps\n"
+    "                           time consistent across restarts)\n"
+    "  --deployment NAME        tag value of this broker's instances (default \"default\")\n"
+    "  --max-stage-failures N   non-zero exits of a stage before its pipeline fails (default 3)\n"
+    "  --executor-threads N     executor worker threads (default 2)\n"
+    "simulated cloud (--providers sim):\n"
+    "  --sim-state FILE         keep the sim's instances in FILE across restarts\n"
+    "  --sim-boot-seconds S     launch to running (default 60)\n"
+    "  --sim-preemption-rate R  spot preemptions per hour (default 0)\n"
+    "  --sim-api-latency S      delay added to every sim call (default 0)\n"
+    "  --sim-seed N             the sim's random seed (default 1)\n";
 
 std::string WebDir(const CliArgs& args) {
   if (auto dir = args.Get("web-dir")) return *dir;
@@ -37,6 +52,15 @@ Result<ServerOptions> OptionsFrom(const CliArgs& args) {
   return options;
 }
 
+// Blocks the stop signals before any thread starts, so that only sigwait sees them.
+void BlockStopSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
 // Blocks until SIGINT or SIGTERM arrives.
 void WaitForSignal() {
   sigset_t set;
@@ -47,41 +71,52 @@ void WaitForSignal() {
   sigwait(&set, &sig);
 }
 
+void AddRoutes(Router& router, App& app, const ExecutorSlot& slot, const std::string& web_dir) {
+  AddHealthRoutes(router, app, &slot);
+  AddCatalogRoutes(router, app);
+  AddPlanRoutes(router, app);
+  AddPipelineRoutes(router, slot);
+  AddStaticRoutes(router, web_dir, app.data_dir() + "/examples");
+}
+
 }  // namespace
 
 int RunServe(const Words& words, std::ostream& out, std::ostream& err) {
   FlagSpec spec;
   spec.singles.insert({"host", "port", "web-dir", "max-body-bytes"});
   AddProviderFlags(spec);
+  AddExecutorFlags(spec);
   ParsedCommand parsed = ParseCommand(words, spec, kUsage, 0, 0, out, err);
   if (!parsed.args) return parsed.exit_code;
   const CliArgs* args = &*parsed.args;
   auto options = OptionsFrom(*args);
   if (!options.ok()) return ReportError(options.status(), err);
-  // Block the stop signals before any thread starts, so that only sigwait sees them.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  BlockStopSignals();
   auto app = App::Open(*args, err);
   if (!app.ok()) return ReportError(app.status(), err);
-  // Built now so that bad provider flags fail at start; kept alive for the executor.
-  auto registry = ProviderRegistry::FromArgs(*args, (*app)->catalog());
-  if (!registry.ok()) return ReportError(registry.status(), err);
+  // Built now so that bad provider or executor flags fail before the server starts.
+  auto stack = ExecutionStack::Open(*args, **app);
+  if (!stack.ok()) return ReportError(stack.status(), err);
+  ExecutorSlot slot((*stack)->clock());
   Router router;
-  AddHealthRoutes(router, **app);
-  AddCatalogRoutes(router, **app);
-  AddPlanRoutes(router, **app);
-  AddStaticRoutes(router, WebDir(*args), (*app)->data_dir() + "/examples");
+  AddRoutes(router, **app, slot, WebDir(*args));
+  // The server starts before the executor: heartbeat URLs need the port actually bound
+  // (--port 0). Pipeline routes answer 503 until the executor has recovered.
   auto server = HttpServer::Start(*options, router);
   if (!server.ok()) return ReportError(server.status(), err);
-  out << "skybroker serving http://" << options->host << ":" << (*server)->port() << " ("
-      << (*app)->catalog().Snapshot()->offers().size() << " offers, database "
-      << (*app)->db_path() << ")" << std::endl;
+  const std::string url = "http://" + options->host + ":" + std::to_string((*server)->port());
+  if (Status s = (*stack)->CreateExecutor(url, err); !s.ok()) {
+    (*server)->Stop();
+    return ReportError(s, err);
+  }
+  slot.Set(&(*stack)->executor());
+  (*stack)->Start();
+  out << "skybroker serving " << url << " (" << (*app)->catalog().Snapshot()->offers().size()
+      << " offers, database " << (*app)->db_path() << ")" << std::endl;
   WaitForSignal();
   err << "shutting down\n";
   (*server)->Stop();
+  (*stack)->Stop();
   return 0;
 }
 

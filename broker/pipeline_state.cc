@@ -1,4 +1,4 @@
-#include "broker/pipeline_state.h"
+#include "sky/broker/pipeline_state.h"
 
 #include <array>
 #include <string>
@@ -59,7 +59,8 @@ bool IsStageArrow(StageState from, StageState to) {
     case StageState::kProvisioning:
       return to == StageState::kRunning || to == StageState::kPreempted;
     case StageState::kRunning:
-      return to == StageState::kSucceeded || to == StageState::kPreempted;
+      return to == StageState::kSucceeded || to == StageState::kPreempted ||
+             to == StageState::kRecovering;
     case StageState::kPreempted:
       return to == StageState::kRecovering;
     case StageState::kRecovering:

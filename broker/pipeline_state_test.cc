@@ -1,4 +1,4 @@
-#include "broker/pipeline_state.h"
+#include "sky/broker/pipeline_state.h"
 
 #include <gtest/gtest.h>
 
@@ -81,7 +81,8 @@ TEST(PipelineStateTest, ExactlyTheDesignedStageArrowsAreLegal) {
       {S::kProvisioning, S::kPreempted},  {S::kPreempted, S::kRecovering},
       {S::kRecovering, S::kProvisioning}, {S::kPending, S::kFailed},
       {S::kProvisioning, S::kFailed},     {S::kRunning, S::kFailed},
-      {S::kPreempted, S::kFailed},        {S::kRecovering, S::kFailed}};
+      {S::kPreempted, S::kFailed},        {S::kRecovering, S::kFailed},
+      {S::kRunning, S::kRecovering}};
   for (S from : kAllStage) {
     for (S to : kAllStage) {
       const Status s = CheckTransition(from, to);

@@ -1,4 +1,4 @@
-#include "broker/pipeline_store.h"
+#include "sky/broker/pipeline_store.h"
 
 #include <set>
 #include <utility>
@@ -30,17 +30,49 @@ constexpr const char* kMigrations[] = {
     "  seq INTEGER PRIMARY KEY AUTOINCREMENT, pipeline_id TEXT NOT NULL, stage TEXT,"
     "  from_state TEXT NOT NULL, to_state TEXT NOT NULL, reason TEXT NOT NULL, at REAL NOT NULL);"
     "CREATE INDEX transitions_pipeline ON transitions(pipeline_id, seq);",
+    // 2: heartbeat state on stages, one row per launch attempt, the event log, listing indexes.
+    "ALTER TABLE stages ADD COLUMN progress REAL NOT NULL DEFAULT 0;"
+    "ALTER TABLE stages ADD COLUMN checkpoint REAL NOT NULL DEFAULT 0;"
+    "ALTER TABLE stages ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE stages ADD COLUMN log_tail TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE stages ADD COLUMN token_hash TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE stages ADD COLUMN last_heartbeat_at REAL NOT NULL DEFAULT 0;"
+    "CREATE TABLE attempts ("
+    "  pipeline_id TEXT NOT NULL, stage TEXT NOT NULL, attempt INTEGER NOT NULL,"
+    "  offer_id TEXT NOT NULL, provider TEXT NOT NULL, location TEXT NOT NULL,"
+    "  market TEXT NOT NULL, price_per_hour REAL NOT NULL, idempotency_key TEXT NOT NULL,"
+    "  instance_id TEXT NOT NULL DEFAULT '', requested_at REAL NOT NULL,"
+    "  ended_at REAL NOT NULL DEFAULT 0, outcome TEXT NOT NULL DEFAULT '',"
+    "  cost_usd REAL NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (pipeline_id, stage, attempt),"
+    "  FOREIGN KEY (pipeline_id, stage) REFERENCES stages(pipeline_id, name));"
+    "CREATE INDEX attempts_outcome ON attempts(outcome);"
+    "CREATE INDEX attempts_instance ON attempts(instance_id);"
+    "CREATE TABLE events ("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT, pipeline_id TEXT NOT NULL REFERENCES pipelines(id),"
+    "  stage TEXT, kind TEXT NOT NULL, message TEXT NOT NULL, at REAL NOT NULL);"
+    "CREATE INDEX events_pipeline ON events(pipeline_id, seq);"
+    "CREATE INDEX pipelines_created ON pipelines(created_at, id);"
+    "CREATE INDEX pipelines_tenant ON pipelines(tenant, created_at, id);",
 };
 
-constexpr char kMaxVersion[] = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
-constexpr char kInsertVersion[] = "INSERT INTO schema_migrations(version) VALUES (?1)";
+// Transaction control as cached statements: sqlite3_exec would re-parse them on every write.
+constexpr char kBegin[] = "BEGIN IMMEDIATE";
+constexpr char kCommit[] = "COMMIT";
+constexpr char kRollback[] = "ROLLBACK";
+
+constexpr char kMaxVersion[] = "SELECT COALESCE(MAX(version), 0) FROM broker_schema_migrations";
+constexpr char kInsertVersion[] = "INSERT INTO broker_schema_migrations(version) VALUES (?1)";
 constexpr char kInsertPipeline[] =
     "INSERT INTO pipelines(id, tenant, name, spec_json, state, created_at, updated_at)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)";
 constexpr char kInsertStage[] = "INSERT INTO stages(pipeline_id, name, state) VALUES (?1, ?2, ?3)";
 constexpr char kPipelineExists[] = "SELECT 1 FROM pipelines WHERE id = ?1";
 constexpr char kPipelineState[] = "SELECT state FROM pipelines WHERE id = ?1";
-constexpr char kStageState[] = "SELECT state FROM stages WHERE pipeline_id = ?1 AND name = ?2";
+// One query tells an unknown pipeline (no row) from an unknown stage (NULL state).
+constexpr char kStageState[] =
+    "SELECT s.state FROM pipelines p LEFT JOIN stages s ON s.pipeline_id = p.id AND s.name = ?2"
+    " WHERE p.id = ?1";
 constexpr char kUpdatePipelineState[] =
     "UPDATE pipelines SET state = ?2, updated_at = ?3 WHERE id = ?1";
 constexpr char kUpdateStageState[] =
@@ -57,7 +89,8 @@ constexpr char kSelectPipeline[] =
     "SELECT id, tenant, name, spec_json, plan_json, state, created_at, updated_at"
     " FROM pipelines WHERE id = ?1";
 constexpr char kSelectStages[] =
-    "SELECT name, state, attempt, offer_id, instance_id, idempotency_key, cost_usd"
+    "SELECT name, state, attempt, offer_id, instance_id, idempotency_key, cost_usd, progress,"
+    " checkpoint, failures, log_tail, token_hash, last_heartbeat_at"
     " FROM stages WHERE pipeline_id = ?1 ORDER BY rowid";
 constexpr char kSelectNonTerminal[] =
     "SELECT id FROM pipelines WHERE state NOT IN ('succeeded', 'failed', 'cancelled')"
@@ -92,7 +125,7 @@ Result<std::unique_ptr<PipelineStore>> PipelineStore::Open(const std::string& pa
 
 Status PipelineStore::Migrate() {
   SKY_RETURN_IF_ERROR(
-      db_->Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)"));
+      db_->Exec("CREATE TABLE IF NOT EXISTS broker_schema_migrations (version INTEGER PRIMARY KEY)"));
   SKY_ASSIGN_OR_RETURN(SqliteStatement max, db_->Prepare(kMaxVersion));
   SKY_ASSIGN_OR_RETURN(bool row, max.Step());
   const int64_t current = row ? max.Int(0) : 0;
@@ -112,12 +145,16 @@ Status PipelineStore::Migrate() {
 }
 
 Status PipelineStore::InTransaction(const std::function<Status()>& body) {
-  SKY_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+  const auto run = [this](const char* sql) -> Status {
+    SKY_ASSIGN_OR_RETURN(SqliteStatement statement, db_->Prepare(sql));
+    return statement.Run();
+  };
+  SKY_RETURN_IF_ERROR(run(kBegin));
   Status status = body();
-  if (status.ok()) status = db_->Exec("COMMIT");
+  if (status.ok()) status = run(kCommit);
   // A failed COMMIT may leave the transaction open; ROLLBACK then closes it (its own error, when
   // there is no transaction left, is irrelevant).
-  if (!status.ok()) (void)db_->Exec("ROLLBACK");
+  if (!status.ok()) (void)run(kRollback);
   return status;
 }
 
@@ -162,11 +199,10 @@ Result<PipelineState> PipelineStore::LoadPipelineState(const std::string& pipeli
 
 Result<StageState> PipelineStore::LoadStageState(const std::string& pipeline_id,
                                                  const std::string& stage) {
-  SKY_ASSIGN_OR_RETURN(PipelineState unused, LoadPipelineState(pipeline_id));
-  (void)unused;
   SKY_ASSIGN_OR_RETURN(SqliteStatement select, db_->Prepare(kStageState));
   SKY_ASSIGN_OR_RETURN(bool found, select.Bind(1, pipeline_id).Bind(2, stage).Step());
-  if (!found) {
+  if (!found) return Status::NotFound("pipeline '" + pipeline_id + "' not found");
+  if (select.IsNull(0)) {
     return Status::NotFound("stage '" + stage + "' of pipeline '" + pipeline_id + "' not found");
   }
   return Stored(ParseStageState(select.Text(0)));
@@ -180,7 +216,26 @@ Status PipelineStore::AppendTransition(const TransitionRecord& t) {
   } else {
     insert.BindNull(2);
   }
-  return insert.Bind(3, t.from_state).Bind(4, t.to_state).Bind(5, t.reason).Bind(6, t.at).Run();
+  SKY_RETURN_IF_ERROR(
+      insert.Bind(3, t.from_state).Bind(4, t.to_state).Bind(5, t.reason).Bind(6, t.at).Run());
+  std::string message = t.from_state + " -> " + t.to_state;
+  if (!t.reason.empty()) message += ": " + t.reason;
+  return InsertEvent({0, t.pipeline_id, t.stage, "state", std::move(message), t.at});
+}
+
+Status PipelineStore::TouchPipeline(const std::string& pipeline_id, double at) {
+  SKY_ASSIGN_OR_RETURN(SqliteStatement touch, db_->Prepare(kTouchPipeline));
+  return touch.Bind(1, pipeline_id).Bind(2, at).Run();
+}
+
+Status PipelineStore::WriteStageTransition(const std::string& pipeline_id, const std::string& stage,
+                                           StageState from, StageState to,
+                                           const std::string& reason, double at) {
+  SKY_ASSIGN_OR_RETURN(SqliteStatement update, db_->Prepare(kUpdateStageState));
+  SKY_RETURN_IF_ERROR(update.Bind(1, pipeline_id).Bind(2, stage).Bind(3, Name(to)).Run());
+  SKY_RETURN_IF_ERROR(TouchPipeline(pipeline_id, at));
+  return AppendTransition(
+      {0, pipeline_id, stage, std::string(Name(from)), std::string(Name(to)), reason, at});
 }
 
 Status PipelineStore::Transition(const std::string& pipeline_id, PipelineState to,
@@ -203,12 +258,7 @@ Status PipelineStore::Transition(const std::string& pipeline_id, const std::stri
     SKY_ASSIGN_OR_RETURN(StageState from, LoadStageState(pipeline_id, stage));
     SKY_RETURN_IF_ERROR(CheckTransition(from, to).WithPrefix("stage '" + stage + "' of pipeline '" +
                                                              pipeline_id + "'"));
-    SKY_ASSIGN_OR_RETURN(SqliteStatement update, db_->Prepare(kUpdateStageState));
-    SKY_RETURN_IF_ERROR(update.Bind(1, pipeline_id).Bind(2, stage).Bind(3, Name(to)).Run());
-    SKY_ASSIGN_OR_RETURN(SqliteStatement touch, db_->Prepare(kTouchPipeline));
-    SKY_RETURN_IF_ERROR(touch.Bind(1, pipeline_id).Bind(2, at).Run());
-    return AppendTransition(
-        {0, pipeline_id, stage, std::string(Name(from)), std::string(Name(to)), reason, at});
+    return WriteStageTransition(pipeline_id, stage, from, to, reason, at);
   });
 }
 
@@ -253,6 +303,12 @@ Status PipelineStore::LoadStages(PipelineRecord& pipeline) {
     stage.instance_id = select.Text(4);
     stage.idempotency_key = select.Text(5);
     stage.cost_usd = select.Double(6);
+    stage.progress = select.Double(7);
+    stage.checkpoint = select.Double(8);
+    stage.failures = select.Int(9);
+    stage.log_tail = select.Text(10);
+    stage.token_hash = select.Text(11);
+    stage.last_heartbeat_at = select.Double(12);
     pipeline.stages.push_back(std::move(stage));
   }
 }

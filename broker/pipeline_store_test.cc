@@ -1,4 +1,4 @@
-#include "broker/pipeline_store.h"
+#include "sky/broker/pipeline_store.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "catalog/sqlite_db.h"
+#include "sky/catalog/offer_store.h"
 
 namespace sky::broker {
 namespace {
@@ -170,6 +171,26 @@ TEST_F(PipelineStoreTest, IllegalTransitionIsRejectedAndWritesNothing) {
   EXPECT_EQ(TransitionCount("p1"), rows);
 }
 
+TEST_F(PipelineStoreTest, EveryTransitionAppendsItsStateEventAndAnIllegalOneNeither) {
+  Create("p1");
+  Walk("p1", std::vector<P>{P::kPlanned}, "");
+  Walk("p1", std::vector<S>{S::kProvisioning, S::kRunning}, "train");
+  EXPECT_TRUE(store_->Transition("p1", "train", S::kPending, "x", 900).IsFailedPrecondition());
+  EXPECT_TRUE(store_->Transition("p1", P::kSucceeded, "x", 900).IsFailedPrecondition());
+  const auto transitions = store_->Transitions("p1").value();
+  const auto events = store_->Events("p1").value();
+  ASSERT_EQ(events.size(), 3u);
+  ASSERT_EQ(transitions.size(), events.size());
+  for (size_t i = 0; i < events.size(); ++i) {
+    EXPECT_EQ(events[i].kind, "state");
+    EXPECT_EQ(events[i].stage, transitions[i].stage);
+    EXPECT_EQ(events[i].at, transitions[i].at);
+    EXPECT_EQ(events[i].message,
+              transitions[i].from_state + " -> " + transitions[i].to_state + ": walk");
+  }
+  EXPECT_EQ(events[2].message, "provisioning -> running: walk");
+}
+
 TEST_F(PipelineStoreTest, ReopenedStoreReadsBackEverythingAndListsNonTerminal) {
   for (const char* id : {"a", "b", "c", "d"}) Create(id);
   ASSERT_TRUE(store_->SetPlan("a", "{\"cost\":1.5}", 150).ok());
@@ -243,13 +264,14 @@ TEST_F(PipelineStoreTest, CorruptStoredStateIsInternalAndNewerSchemaIsRefused) {
   {
     auto db = catalog::SqliteDb::Open(DbPath(), 1000);
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE(db.value()->Exec("INSERT INTO schema_migrations(version) VALUES (99)").ok());
+    ASSERT_TRUE(db.value()->Exec("INSERT INTO broker_schema_migrations(version) VALUES (99)").ok());
   }
   EXPECT_TRUE(PipelineStore::Open(DbPath()).status().IsFailedPrecondition());
 }
 
 TEST_F(PipelineStoreTest, ConcurrentWritersKeepEveryTransition) {
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([this, t] {
       for (int i = 0; i < 10; ++i) {
@@ -264,7 +286,27 @@ TEST_F(PipelineStoreTest, ConcurrentWritersKeepEveryTransition) {
   auto live = store_->ListNonTerminal();
   ASSERT_TRUE(live.ok());
   EXPECT_EQ(live.value().size(), 40u);
-  for (const auto& p : live.value()) EXPECT_EQ(TransitionCount(p.id), 2u);
+  for (const auto& p : live.value()) {
+    EXPECT_EQ(TransitionCount(p.id), 2u);
+    EXPECT_EQ(store_->Events(p.id).value().size(), 2u);
+  }
+}
+
+// Regression: `serve` keeps the catalog and the pipelines in one file. The store once read the
+// catalog's `schema_migrations` as its own, skipped its tables and failed to migrate.
+TEST_F(PipelineStoreTest, SharesAFileWithTheCatalog) {
+  store_.reset();
+  fs::remove(DbPath());
+  auto catalog = catalog::OfferStore::Open(DbPath());
+  ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
+  store_ = OpenStore();
+  ASSERT_NE(store_, nullptr);
+  Create("p1");
+  EXPECT_EQ(store_->GetPipeline("p1")->stages.size(), 2u);
+  store_.reset();
+  catalog->reset();
+  EXPECT_TRUE(catalog::OfferStore::Open(DbPath()).ok()) << "the catalog reopens too";
+  EXPECT_NE(OpenStore(), nullptr);
 }
 
 }  // namespace

@@ -188,8 +188,16 @@ bool IsExcluded(const Offer& offer, const std::vector<std::string>& excluded) {
   if (excluded.empty()) return false;
   const RegionId region = offer.region_id();
   const RegionId zone = offer.location_id();
+  const std::string_view market = MarketName(offer.market);
   return std::any_of(excluded.begin(), excluded.end(), [&](const std::string& e) {
-    return e == offer.id || e == region || (!offer.zone.empty() && e == zone);
+    // "<key>#<market>" excludes only that market's offers at the key.
+    std::string_view key = e;
+    const size_t hash = key.find('#');
+    if (hash != std::string_view::npos) {
+      if (key.substr(hash + 1) != market) return false;
+      key = key.substr(0, hash);
+    }
+    return key == offer.id || key == region || (!offer.zone.empty() && key == zone);
   });
 }
 

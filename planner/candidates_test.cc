@@ -95,6 +95,21 @@ TEST_F(CandidatesTest, EachConstraintIsNamedWhenItRemovesTheLastOffer) {
   EXPECT_EQ(Generate().stages[0].candidates.size(), 3u);
 }
 
+TEST_F(CandidatesTest, MarketQualifiedExclusionKeepsTheOtherMarket) {
+  const size_t all = Generate().stages[0].candidates.size();
+  // Spot in us-central1-a blocked (after a preemption there): one candidate fewer.
+  options_.excluded = {"gcp:us-central1:us-central1-a#spot"};
+  EXPECT_EQ(Generate().stages[0].candidates.size(), all - 1);
+  // On-demand blocked in gcp:us-central1 leaves its spot zones.
+  options_.excluded = {"gcp:us-central1#on_demand"};
+  const CandidateSet set = Generate();
+  ASSERT_FALSE(set.stages[0].candidates.empty());
+  for (const auto& c : set.stages[0].candidates) {
+    const Offer& o = *c.offer;
+    EXPECT_FALSE(o.region_id() == "gcp:us-central1" && o.market == Market::kOnDemand) << o.id;
+  }
+}
+
 TEST_F(CandidatesTest, ReservationAddsAFreeCandidateEvenWhenOnlySpotIsAllowed) {
   spec_.reservations = {{"aws", "us-east-1", "p4d.24xlarge", 1}};
   spec_.constraints.markets = {Market::kSpot};

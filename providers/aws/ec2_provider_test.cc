@@ -19,7 +19,7 @@
 #include "providers/aws/ec2_query.h"
 #include "providers/aws/ec2_test_util.h"
 #include "providers/http/curl_http_client.h"
-#include "providers/http/test_http_server.h"
+#include "tests/support/test_http_server.h"
 
 namespace sky::providers::aws {
 namespace {

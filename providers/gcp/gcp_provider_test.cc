@@ -12,7 +12,7 @@
 #include "providers/gcp/gcp_names.h"
 #include "providers/gcp/gcp_test_util.h"
 #include "providers/http/curl_http_client.h"
-#include "providers/http/test_http_server.h"
+#include "tests/support/test_http_server.h"
 
 namespace sky::providers::gcp {
 namespace {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "providers/http/test_http_server.h"
+#include "tests/support/test_http_server.h"
 
 namespace sky::providers {
 namespace {

@@ -11,8 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "providers/http/curl_http_client.h"
-#include "providers/http/test_http_server.h"
 #include "providers/lambda/lambda_instance_name.h"
+#include "tests/support/test_http_server.h"
 
 namespace sky::providers {
 namespace {

@@ -9,7 +9,7 @@
 
 #include "providers/auth/crypto.h"
 #include "providers/http/curl_http_client.h"
-#include "providers/http/test_http_server.h"
+#include "tests/support/test_http_server.h"
 
 namespace sky::providers {
 namespace {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 
 namespace sky::providers {
@@ -112,6 +113,104 @@ TEST(SimProviderTest, RandomModelIsDeterministicForASeed) {
   const long hits = std::count(one.begin(), one.end(), true);
   EXPECT_GT(hits, 0);   // 1 - e^-0.5 = 39% expected within the hour
   EXPECT_LT(hits, 20);
+}
+
+LaunchRequest WorkRequest(const Offer& offer, const std::string& key, const std::string& attempt,
+                          std::map<std::string, std::string> work) {
+  LaunchRequest r = Request(offer, key);
+  r.tags[kTagStage] = "train";
+  r.tags[kTagAttempt] = attempt;
+  r.tags.insert(work.begin(), work.end());
+  return r;
+}
+
+TEST(SimProviderTest, AgentReportsTheSimulatedStageOnceRunning) {
+  ManualClock clock;
+  Offer od = MakeOffer("", Market::kOnDemand);
+  SimOptions options;
+  options.boot_seconds = 60;
+  SimProvider sim({od}, clock, options);
+  auto a = sim.Launch(WorkRequest(od, "k", "1", {{kTagWorkSeconds, "1000"},
+                                                 {kTagCheckpointSeconds, "200"}}));
+  ASSERT_TRUE(a.ok());
+  EXPECT_FALSE(a->agent.has_value());
+  clock.Set(30);
+  EXPECT_FALSE(sim.Describe({a->id})->at(0).agent.has_value());  // still booting
+  clock.Set(60 + 450);
+  auto mid = sim.ListByTag(kTagPipeline, "p1")->at(0).agent;
+  ASSERT_TRUE(mid.has_value());
+  EXPECT_DOUBLE_EQ(mid->progress, 0.45);
+  EXPECT_DOUBLE_EQ(mid->checkpoint, 0.4);
+  EXPECT_FALSE(mid->exit_code.has_value());
+  clock.Set(60 + 1000);
+  auto done = sim.Describe({a->id})->at(0);
+  EXPECT_EQ(done.state, InstanceState::kRunning);  // a finished VM stays up until terminated
+  EXPECT_EQ(done.agent->exit_code, 0);
+  EXPECT_EQ(sim.AllInstances().at(0).agent->exit_code, 0);
+  // Without the work tag there is nothing to report.
+  auto plain = sim.Launch(Request(od, "plain"));
+  clock.Advance(100);
+  EXPECT_FALSE(sim.Describe({plain->id})->at(0).agent.has_value());
+}
+
+TEST(SimProviderTest, AgentReportFreezesWhenTheInstanceStops) {
+  ManualClock clock;
+  Offer spot = MakeOffer("us-west-2a", Market::kSpot);
+  SimOptions options;
+  options.boot_seconds = 0;
+  options.traces[spot.location_id()] = Trace({1, 1, 0, 1});  // a dip at 1200..1800
+  Offer od = MakeOffer("", Market::kOnDemand);
+  SimProvider sim({spot, od}, clock, options);
+  const std::map<std::string, std::string> work = {{kTagWorkSeconds, "10000"},
+                                                   {kTagCheckpointSeconds, "500"}};
+  auto a = sim.Launch(WorkRequest(spot, "a", "1", work));
+  auto b = sim.Launch(WorkRequest(od, "b", "1", work));
+  ASSERT_TRUE(a.ok() && b.ok());
+  clock.Set(1500);  // the preemption happened at the dip's start, 1200
+  auto preempted = sim.Describe({a->id})->at(0);
+  EXPECT_EQ(preempted.reason, TerminationReason::kPreempted);
+  ASSERT_TRUE(preempted.agent.has_value());
+  EXPECT_DOUBLE_EQ(preempted.agent->progress, 0.12);
+  EXPECT_DOUBLE_EQ(preempted.agent->checkpoint, 0.1);
+  EXPECT_FALSE(preempted.agent->exit_code.has_value());
+  clock.Set(3000);
+  ASSERT_TRUE(sim.Terminate(b->id).ok());
+  clock.Set(20000);
+  auto described = sim.Describe({a->id, b->id});
+  EXPECT_DOUBLE_EQ(described->at(0).agent->progress, 0.12);  // still frozen
+  EXPECT_DOUBLE_EQ(described->at(1).agent->progress, 0.3);
+  EXPECT_DOUBLE_EQ(described->at(1).agent->checkpoint, 0.3);
+  EXPECT_FALSE(described->at(1).agent->exit_code.has_value());
+}
+
+TEST(SimProviderTest, CountsAttemptsLaunchedTwice) {
+  ManualClock clock;
+  Offer od = MakeOffer("", Market::kOnDemand);
+  SimProvider sim({od}, clock);
+  ASSERT_TRUE(sim.Launch(WorkRequest(od, "k1", "1", {})).ok());
+  ASSERT_TRUE(sim.Launch(WorkRequest(od, "k1", "1", {})).ok());  // a replay: no new instance
+  ASSERT_TRUE(sim.Launch(WorkRequest(od, "k2", "1", {})).ok());  // same attempt, new key
+  ASSERT_TRUE(sim.Launch(WorkRequest(od, "k3", "1", {})).ok());  // a third carrier: still one
+  ASSERT_TRUE(sim.Launch(WorkRequest(od, "k4", "2", {})).ok());
+  ASSERT_TRUE(sim.Launch(Request(od, "k5")).ok());  // no attempt tag: ignored
+  ASSERT_TRUE(sim.Launch(Request(od, "k6")).ok());
+  EXPECT_EQ(sim.stats().duplicate_attempts, 1);
+  ASSERT_TRUE(sim.Launch(WorkRequest(od, "k7", "2", {})).ok());
+  EXPECT_EQ(sim.stats().duplicate_attempts, 2);
+  EXPECT_EQ(sim.AllInstances().size(), 7u);
+}
+
+TEST(SimProviderTest, ApiLatencyDelaysLaunchInRealTime) {
+  ManualClock clock;
+  Offer od = MakeOffer("", Market::kOnDemand);
+  SimOptions options;
+  options.api_latency_seconds = 0.05;
+  SimProvider sim({od}, clock, options);
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(sim.Launch(Request(od, "k")).ok());
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(took.count(), 0.05);
+  EXPECT_EQ(clock.NowSeconds(), 0);  // real time only: the simulated clock did not move
 }
 
 TEST(SpotTraceTest, ParsesTheRealCantBeLateTraces) {

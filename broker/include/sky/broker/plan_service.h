@@ -32,6 +32,7 @@ class PlanService {
                                               const planner::PlannerOptions& options) const;
 
   const planner::NetworkModel& network() const { return network_; }
+  const CatalogService& catalog() const { return catalog_; }
 
  private:
   const CatalogService& catalog_;

@@ -25,7 +25,8 @@ struct PlannerOptions {
   // Per-offer preemption rates from recorded history. Default: none.
   std::map<OfferId, double> preemption_rates;
   // Offers, "provider:region" or "provider:region:zone" locations that must not be used
-  // (blocked after a capacity error, a preemption, or data residency). Default: none.
+  // (blocked after a capacity error, a preemption, or data residency); "<entry>#spot" or
+  // "<entry>#on_demand" excludes only that market there. Default: none.
   std::vector<std::string> excluded;
   // When not empty, the MILP is written to this path in free MPS format. Default: none.
   std::string export_mps_path;

@@ -13,6 +13,7 @@
 //   NotFound           an unknown instance
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,30 @@ inline std::string_view TerminationReasonName(TerminationReason reason) {
   return "unknown";
 }
 
+// Tags the broker puts on every instance it launches (instance names/labels where a cloud has
+// no tags). Providers store them as given and answer ListByTag on them.
+inline constexpr char kTagDeployment[] = "skybroker";  // the broker deployment that owns it
+inline constexpr char kTagPipeline[] = "skybroker-pipeline";
+inline constexpr char kTagStage[] = "skybroker-stage";
+inline constexpr char kTagAttempt[] = "skybroker-attempt";
+// The stage's full run time on this offer in seconds, the fraction already saved by a
+// checkpoint when this attempt starts (0..1), and the checkpoint interval in seconds (absent:
+// the stage does not checkpoint). Informational for real clouds; the sim runs the stage's
+// command for exactly that long.
+inline constexpr char kTagWorkSeconds[] = "skybroker-work-seconds";
+inline constexpr char kTagResumeFrom[] = "skybroker-resume-from";
+inline constexpr char kTagCheckpointSeconds[] = "skybroker-checkpoint-seconds";
+
+// What an instance's own agent last reported, for providers that relay it (the sim, which
+// simulates the stage's command). Real clouds leave Instance::agent empty: their instances
+// report through the broker's heartbeat endpoint instead.
+struct AgentReport {
+  double progress = 0;           // fraction of the stage's work done, 0..1
+  double checkpoint = 0;         // fraction saved by the last checkpoint, 0..1
+  std::optional<int> exit_code;  // set once the command exited
+  std::string log_tail;          // the command's last output lines
+};
+
 struct LaunchRequest {
   Offer offer;
   // Same key, same instance: a retried launch never creates a second one.
@@ -77,6 +102,7 @@ struct Instance {
   std::string public_ip, private_ip;
   std::map<std::string, std::string> tags;
   double launched_at_seconds = 0;  // on the provider's clock
+  std::optional<AgentReport> agent;  // see AgentReport
 };
 
 class Provider {

@@ -48,4 +48,22 @@ class ManualClock final : public Clock {
   std::atomic<double> now_;
 };
 
+// A clock that runs `speed` times faster than `base` from `origin` on:
+// now = origin + (base.NowSeconds() - origin) * speed. With base = WallClock and a fixed origin
+// shared by every process, restarted processes agree on the time (crash tests, demos).
+// REQUIRES: speed > 0; `base` outlives this clock. Thread-safe as far as `base` is.
+class ScaledClock final : public Clock {
+ public:
+  ScaledClock(const Clock& base, double origin, double speed)
+      : base_(base), origin_(origin), speed_(speed) {}
+  double NowSeconds() const override { return origin_ + (base_.NowSeconds() - origin_) * speed_; }
+  double origin() const { return origin_; }
+  double speed() const { return speed_; }
+
+ private:
+  const Clock& base_;
+  const double origin_;
+  const double speed_;
+};
+
 }  // namespace sky

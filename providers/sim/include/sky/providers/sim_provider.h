@@ -4,16 +4,22 @@
 // launches instances on an injected clock, and preempts spot instances and refuses capacity
 // from recorded spot traces, or from a seeded random model where a location has none. Fully
 // deterministic for a given seed, traces and sequence of calls. Thread-safe.
+//
+// Instead of running startup scripts, an instance tagged with kTagWorkSeconds simulates the
+// stage's command (sim_agent.h) and reports it in Instance::agent once running. With
+// SimOptions::state_path the whole cloud is written through to a file on every mutation, so a
+// restarted broker finds its instances again (crash tests).
 
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <random>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "sky/providers/provider.h"
+#include "sky/providers/sim_state.h"
 #include "sky/providers/spot_trace.h"
 #include "sky/types/clock.h"
 
@@ -32,21 +38,31 @@ struct SimOptions {
   std::map<std::string, SpotTrace> traces;
   // The clock time at which every trace starts. Default: 0.
   double trace_start_seconds = 0;
-};
-
-struct SimStats {
-  int64_t launches = 0;            // instances created
-  int64_t idempotent_replays = 0;  // launches answered with an existing instance
-  int64_t capacity_refusals = 0;
-  int64_t preemptions = 0;
-  int64_t live = 0;  // not terminated
+  // File the whole cloud is written through to (atomically) before every mutating call
+  // returns: launch, terminate, a preemption or boot found by a refresh. Open() resumes it; the
+  // constructor starts an empty cloud and overwrites it. Two processes must never use one file
+  // at the same time (there is no locking). Default: empty (in memory only).
+  std::string state_path;
+  // Real seconds each Launch call sleeps after storing its outcome (and writing the state file)
+  // and before returning, without holding the lock: a slow cloud API, which widens the window
+  // in which a crash test can kill the broker between "the cloud created the instance" and
+  // "the broker heard about it". Default: 0 (no sleep).
+  double api_latency_seconds = 0;
 };
 
 class SimProvider final : public Provider {
  public:
-  // `clock` must outlive the provider.
+  // An empty cloud. `clock` must outlive the provider.
   SimProvider(std::vector<Offer> offers, const Clock& clock, SimOptions options = {});
 
+  // A cloud resumed from options.state_path when that file exists (instances, idempotency
+  // keys, next id, stats), else an empty one. InvalidArgument naming the file when it is
+  // corrupt or unreadable. `clock` must outlive the provider.
+  static Result<std::unique_ptr<SimProvider>> Open(std::vector<Offer> offers, const Clock& clock,
+                                                   SimOptions options);
+
+  // Every call below that mutates the cloud returns Unavailable when the state file cannot be
+  // written; the mutation is then kept in memory and written by the next call.
   std::string name() const override { return "sim"; }
   Result<std::vector<Offer>> ListOffers() override;
   // NotFound for an offer it does not serve; ResourceExhausted when a trace or the offer's
@@ -57,30 +73,38 @@ class SimProvider final : public Provider {
   Status Terminate(const std::string& id) override;
 
   SimStats stats() const;
+  // Every instance, live or terminated, in launch order, as of the last call that looked at
+  // the cloud (it does not advance preemptions or boots itself).
+  std::vector<Instance> AllInstances() const;
 
  private:
-  struct SimInstance {
-    Instance instance;
-    std::string location;     // the offer's location id
-    double preempt_at = -1;   // random model; < 0 when none
-  };
-
+  Result<Instance> LaunchAndStore(const LaunchRequest& request);
+  Result<Instance> LaunchLocked(const LaunchRequest& request, double now);
+  SimInstanceState NewInstanceLocked(const Offer& offer, const LaunchRequest& request, double now);
+  void StopLocked(SimInstanceState& sim, TerminationReason reason, double at);
+  Instance ViewLocked(const SimInstanceState& sim, double now) const;
+  Status FlushLocked();
   void RefreshLocked(double now);
   void ApplyTraceLocked(const std::string& location, const SpotTrace& trace, double now);
   const SpotTrace* TraceFor(const Offer& offer) const;
   int LiveSpotAt(const std::string& location) const;
   Status CheckCapacityLocked(const Offer& offer, double now);
+  void IndexLocked(const SimInstanceState& sim);
+  void UnindexLocked(const SimInstanceState& sim);
+  void RebuildIndexesLocked();
 
   const Clock& clock_;
   const SimOptions options_;
   std::map<OfferId, Offer> offers_;
   mutable std::mutex mu_;
-  std::mt19937_64 rng_;                                // guarded by mu_
-  std::map<std::string, SimInstance> instances_;       // guarded by mu_; by id, ordered
-  std::map<std::string, std::string> by_key_;          // guarded by mu_; idempotency key -> id
-  std::map<std::string, double> trace_checked_until_;  // guarded by mu_; location -> time
-  SimStats stats_;                                     // guarded by mu_
-  int64_t next_id_ = 1;                                // guarded by mu_
+  SimState state_;      // guarded by mu_
+  bool dirty_ = false;  // guarded by mu_; state_ changed since the state file was last written
+  // Indexes over the live instances, so that a call costs O(log n) and not O(instances ever
+  // launched); rebuilt from state_ on Open, never persisted. All guarded by mu_.
+  std::multimap<double, std::string> due_;                  // boot or preemption time -> id
+  std::map<std::string, std::set<std::string>> live_spot_;  // location -> live spot ids
+  std::map<OfferId, int> live_by_offer_;
+  int64_t live_ = 0;
 };
 
 }  // namespace sky::providers

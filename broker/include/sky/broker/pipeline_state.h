@@ -26,7 +26,7 @@ enum class StageState {
   kSucceeded,     // the command exited 0 (terminal)
   kFailed,        // the command failed, or no candidate offer is left (terminal)
   kPreempted,     // the provider reclaimed the spot instance
-  kRecovering,    // re-planning the remaining work after a preemption
+  kRecovering,    // re-planning the remaining work after a preemption or a failed attempt
 };
 
 // The stable lower-case name, e.g. "submitted", "provisioning".
@@ -44,7 +44,8 @@ bool IsTerminal(StageState state);
 // OK when `from -> to` is a legal arrow, else FailedPrecondition naming both states.
 // Pipelines: submitted -> planned -> running -> succeeded, and any non-terminal state ->
 // failed | cancelled. Stages: pending -> provisioning -> running -> succeeded | failed;
-// provisioning | running -> preempted -> recovering -> provisioning; any non-terminal -> failed.
+// provisioning | running -> preempted -> recovering -> provisioning; running -> recovering (a
+// non-zero exit to retry); any non-terminal -> failed.
 Status CheckTransition(PipelineState from, PipelineState to);
 Status CheckTransition(StageState from, StageState to);
 

@@ -2,7 +2,8 @@
 // TestHttpServer: a real HTTP/1.1 server on 127.0.0.1 (POSIX sockets, one thread) for the
 // HTTP client's fault tests. Each accepted connection reads one request and plays the next
 // entry of a script: a full response, a body that stalls, a connection closed mid-body or
-// closed without a byte. Test-only; used by providers/http/*_test.cc. Thread-safe accessors.
+// closed without a byte. Test-only (part of sky_test_support): used by the providers' HTTP and
+// adapter tests and broker/startup_script_test.cc. Thread-safe accessors.
 
 #include <atomic>
 #include <memory>

@@ -1,0 +1,80 @@
+#pragma once
+// ExecutionStack: what `serve` runs pipelines with, built from its flags: the executor's clock
+// (wall time, or scaled for demos and tests), the providers (the sim on that same clock), the
+// PipelineStore (the catalog's database file), the heartbeat token minter (its secret in
+// `<database>.token-secret`, so tokens survive restarts) and the Executor.
+// Flags (serve's usage text repeats them):
+//   --poll-seconds S         describe interval of a live instance (default 30)
+//   --clock-speed X          time runs X times faster than wall time (default 1)
+//   --clock-origin UNIX      where scaled time starts (default: now; fixed keeps restarts in step)
+//   --deployment NAME        the `skybroker` tag value of this broker's instances (default
+//                            "default")
+//   --max-stage-failures N   non-zero exits of a stage before its pipeline fails (default 3)
+//   --executor-threads N     worker threads (default 2)
+//   and the --sim-* flags of provider_registry.h.
+// Not thread-safe: build and drive it from serve's main thread; the executor it holds is
+// thread-safe.
+
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "api/app.h"
+#include "api/cli_args.h"
+#include "api/provider_registry.h"
+#include "sky/broker/executor.h"
+#include "sky/broker/pipeline_store.h"
+#include "sky/types/clock.h"
+#include "sky/types/result.h"
+
+namespace sky::api {
+
+// Adds the flags above (the --sim-* ones included) to `spec`.
+void AddExecutorFlags(FlagSpec& spec);
+
+class ExecutionStack {
+ public:
+  // Builds the clock and the providers and opens the PipelineStore at app.db_path() (its own
+  // in-memory database when that is ":memory:"). InvalidArgument naming the flag for a bad
+  // value (a speed or poll interval <= 0, fewer than 1 thread or failure); the registry's and
+  // the store's errors otherwise. `app` must outlive the stack.
+  static Result<std::unique_ptr<ExecutionStack>> Open(const CliArgs& args, App& app);
+  ExecutionStack(const ExecutionStack&) = delete;
+  ExecutionStack& operator=(const ExecutionStack&) = delete;
+  ~ExecutionStack();  // stops the executor before anything it uses goes away
+
+  // The clock of the executor and the sim.
+  const Clock& clock() const {
+    if (scaled_) return *scaled_;
+    return wall_;
+  }
+
+  // Creates the executor, heartbeats going to `heartbeat_base_url`, and recovers (adopts or
+  // terminates tagged instances, reschedules unfinished pipelines). Returns Executor::Create's
+  // errors; a recovery error is only reported on `err` (the providers that answered are
+  // reconciled, and serving goes on).
+  Status CreateExecutor(const std::string& heartbeat_base_url, std::ostream& err);
+
+  // REQUIRES: CreateExecutor succeeded.
+  broker::Executor& executor() { return *executor_; }
+  // Starts the worker threads. REQUIRES: CreateExecutor succeeded.
+  void Start();
+  // Joins the workers; safe to call twice, or without CreateExecutor.
+  void Stop();
+
+ private:
+  ExecutionStack(App& app, broker::ExecutorOptions options, int threads);
+
+  App& app_;
+  broker::ExecutorOptions options_;
+  int threads_;
+  // Declared in dependency order: the executor (last) is destroyed first.
+  WallClock wall_;
+  std::unique_ptr<Clock> scaled_;  // null at speed 1
+  std::unique_ptr<broker::TokenMinter> tokens_;
+  std::unique_ptr<ProviderRegistry> registry_;
+  std::unique_ptr<broker::PipelineStore> store_;
+  std::unique_ptr<broker::Executor> executor_;
+};
+
+}  // namespace sky::api
