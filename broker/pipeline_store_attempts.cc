@@ -170,19 +170,18 @@ Status PipelineStore::RecordLaunch(const AttemptRecord& attempt, const std::stri
   return InTransaction([&]() -> Status {
     SKY_ASSIGN_OR_RETURN(StageState from, LoadStageState(attempt.pipeline_id, attempt.stage));
     SKY_RETURN_IF_ERROR(CheckAttemptFree(*db_, attempt));
-    if (from == to) {
-      // A next candidate while already provisioning: no arrow, only the launch.
-      SKY_RETURN_IF_ERROR(TouchPipeline(attempt.pipeline_id, at));
-    } else {
-      SKY_RETURN_IF_ERROR(CheckTransition(from, to).WithPrefix(
-          "stage '" + attempt.stage + "' of pipeline '" + attempt.pipeline_id + "'"));
-      SKY_RETURN_IF_ERROR(
-          WriteStageTransition(attempt.pipeline_id, attempt.stage, from, to, reason, at));
-    }
     SKY_RETURN_IF_ERROR(InsertAttempt(*db_, attempt, at));
     SKY_RETURN_IF_ERROR(SetStageLaunchColumns(*db_, attempt, token_hash));
-    return InsertEvent(
-        {0, attempt.pipeline_id, attempt.stage, "launch", LaunchMessage(attempt), at});
+    if (from == to) {
+      // A next candidate while already provisioning: no arrow, only the launch event.
+      SKY_RETURN_IF_ERROR(TouchPipeline(attempt.pipeline_id, at));
+      return InsertEvent(
+          {0, attempt.pipeline_id, attempt.stage, "launch", LaunchMessage(attempt), at});
+    }
+    // The transition's own "state" event carries `reason`, which says what is launched.
+    SKY_RETURN_IF_ERROR(CheckTransition(from, to).WithPrefix(
+        "stage '" + attempt.stage + "' of pipeline '" + attempt.pipeline_id + "'"));
+    return WriteStageTransition(attempt.pipeline_id, attempt.stage, from, to, reason, at);
   });
 }
 

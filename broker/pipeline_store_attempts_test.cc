@@ -134,14 +134,13 @@ TEST_F(PipelineStoreAttemptsTest, RecordLaunchMovesStageAndWritesAttemptAndEvent
   EXPECT_EQ(attempts[0].requested_at, 1000);
   EXPECT_EQ(attempts[0].outcome, "");
   EXPECT_EQ(store_->Transitions("p1").value().size(), 1u);
+  // The move's "state" event carries the reason; no separate launch event repeats it.
   const auto events = EventsOf("p1");
-  ASSERT_EQ(events.size(), 2u);
+  ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].kind, "state");
   EXPECT_EQ(events[0].message, "pending -> provisioning: launch");
   EXPECT_EQ(events[0].stage, std::optional<std::string>("train"));
-  EXPECT_EQ(events[1].kind, "launch");
-  EXPECT_EQ(events[1].message, "attempt 1 on aws/p3.2xlarge/us-east-1a/spot (spot, $0.918/h)");
-  EXPECT_EQ(events[1].at, 1000);
+  EXPECT_EQ(events[0].at, 1000);
   EXPECT_EQ(store_->GetPipeline("p1").value().updated_at, 1000);
 }
 
@@ -158,9 +157,9 @@ TEST_F(PipelineStoreAttemptsTest, NextCandidateWhileProvisioningWritesOnlyTheLau
   EXPECT_EQ(stage.token_hash, "hash-2");
   EXPECT_EQ(store_->Transitions("p1").value().size(), 1u);
   const auto events = EventsOf("p1");
-  ASSERT_EQ(events.size(), 3u);
-  EXPECT_EQ(events[2].kind, "launch");
-  EXPECT_EQ(events[2].message, "attempt 2 on aws/p3.2xlarge/us-east-1a/spot (spot, $3/h)");
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1].kind, "launch");
+  EXPECT_EQ(events[1].message, "attempt 2 on aws/p3.2xlarge/us-east-1a/spot (spot, $3/h)");
   // A late answer for the superseded attempt updates its row, not the stage.
   ASSERT_TRUE(store_->SetAttemptInstance("p1", "train", 1, "i-late").ok());
   EXPECT_EQ(Stage("p1", 1).instance_id, "");
@@ -186,7 +185,7 @@ TEST_F(PipelineStoreAttemptsTest, RecordLaunchErrorsWriteNothing) {
   EXPECT_TRUE(rejected(Attempt("p1", "prep", 1), S::kProvisioning).IsFailedPrecondition());
   EXPECT_EQ(store_->Attempts("p1").value().size(), 1u);
   EXPECT_EQ(store_->Transitions("p1").value().size(), 2u);
-  EXPECT_EQ(EventsOf("p1").size(), 3u);
+  EXPECT_EQ(EventsOf("p1").size(), 2u);
   EXPECT_EQ(Stage("p1", 0).state, S::kFailed);
   EXPECT_EQ(Stage("p1", 0).attempt, 0);
   EXPECT_EQ(Stage("p1", 1).token_hash, "hash-1");
@@ -363,7 +362,7 @@ TEST_F(PipelineStoreAttemptsTest, Version1DatabaseMigratesKeepingItsRows) {
   ASSERT_TRUE(store_->SetStageProgress("old", "train", 0.3, 0.3, "tail", 33).ok());
   EXPECT_EQ(store_->Attempts("old").value().size(), 1u);
   EXPECT_EQ(store_->Transitions("old").value().size(), 4u);
-  EXPECT_EQ(EventsOf("old").size(), 4u);
+  EXPECT_EQ(EventsOf("old").size(), 3u);  // one "state" event per move
   EXPECT_EQ(Stage("old", 0).progress, 0.3);
   store_.reset();
   auto db = catalog::SqliteDb::Open(DbPath(), 1000);

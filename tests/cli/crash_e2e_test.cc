@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/cli/cli_test_util.h"
+#include "tests/cli/serve_process.h"
 
 namespace sky::testing {
 namespace {
@@ -48,60 +49,20 @@ std::string Spec(int i) {
 
 class CrashTest : public BinaryTest {
  protected:
-  void TearDown() override {
-    if (pid_ > 0) Kill();
-    BinaryTest::TearDown();
-  }
-
   std::string Path(const std::string& name) const { return (dir_ / name).string(); }
 
-  // Starts serve and waits until it listens (or gives up after 60 s). Returns false on failure.
+  // Starts serve on the same database, sim cloud and clock as every earlier start.
   bool StartServer() {
-    const std::string log = Path("serve-" + std::to_string(starts_++) + ".log");
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::setpgid(0, 0);
-      std::freopen(log.c_str(), "w", stdout);
-      std::freopen((log + ".err").c_str(), "w", stderr);
-      const std::string db = Path("broker.db"), state = Path("sim.json");
-      ::execl(kBin.c_str(), kBin.c_str(), "serve", "--port", "0", "--db", db.c_str(),
-              "--providers", "sim", "--sim-state", state.c_str(), "--clock-speed", "200",
-              "--clock-origin", kOrigin.c_str(), "--poll-seconds", "30", "--sim-boot-seconds",
-              "60", "--sim-api-latency", "0.3", "--sim-preemption-rate", "0.5",
-              static_cast<char*>(nullptr));
-      std::_Exit(127);
-    }
-    port_.clear();
-    for (int i = 0; i < 600 && port_.empty(); ++i) {
-      ::usleep(100 * 1000);
-      std::ifstream in(log);
-      std::string line;
-      if (std::getline(in, line) && line.find("serving http://127.0.0.1:") != std::string::npos) {
-        const size_t at = line.find("127.0.0.1:") + 10;
-        port_ = line.substr(at, line.find(' ', at) - at);
-      }
-    }
-    return !port_.empty();
+    return serve_.Start({"--db", Path("broker.db"), "--providers", "sim", "--sim-state",
+                         Path("sim.json"), "--clock-speed", "200", "--clock-origin", kOrigin,
+                         "--poll-seconds", "30", "--sim-boot-seconds", "60",
+                         "--sim-api-latency", "0.3", "--sim-preemption-rate", "0.5"},
+                        Path("serve-" + std::to_string(starts_++) + ".log"));
   }
+  void Kill() { serve_.Kill(SIGKILL); }
+  std::string Curl(const std::string& args) { return RunShell("curl -s --max-time 20 " + args); }
 
-  void Kill() {
-    ::kill(pid_, SIGKILL);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
-
-  std::string Curl(const std::string& args) {
-    FILE* pipe = ::popen(("curl -s --max-time 20 " + args + " 2>&1").c_str(), "r");
-    std::string out;
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-    ::pclose(pipe);
-    return out;
-  }
-
-  std::string Url(const std::string& path) { return "http://127.0.0.1:" + port_ + path; }
+  std::string Url(const std::string& path) { return serve_.base() + path; }
 
   void Submit(int i) {
     const std::string spec = Write("spec-" + std::to_string(i) + ".json", Spec(i));
@@ -112,17 +73,7 @@ class CrashTest : public BinaryTest {
   }
 
   std::string Sql(const std::string& query) {
-    return Exec_("sqlite3 " + Path("broker.db") + " \"" + query + "\"");
-  }
-  static std::string Exec_(const std::string& command) {
-    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-    std::string out;
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-    ::pclose(pipe);
-    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-    return out;
+    return RunShell("sqlite3 " + Path("broker.db") + " \"" + query + "\"");
   }
 
   json SimState() {
@@ -160,9 +111,8 @@ class CrashTest : public BinaryTest {
     return true;
   }
 
-  pid_t pid_ = -1;
+  ServeProcess serve_;
   int starts_ = 0;
-  std::string port_;
   std::vector<std::string> ids_;
 };
 
@@ -200,10 +150,7 @@ TEST_F(CrashTest, KillNineAtFiftyMomentsLosesNoPipelineAndLeaksNoInstance) {
               "1")
         << id << " finished more than once";
   }
-  ::kill(pid_, SIGTERM);
-  int status = 0;
-  ::waitpid(pid_, &status, 0);
-  pid_ = -1;
+  EXPECT_TRUE(serve_.Stop());
   json state = SimState();
   ASSERT_TRUE(state.is_object());
   std::map<std::tuple<std::string, std::string, std::string>, int> per_attempt;

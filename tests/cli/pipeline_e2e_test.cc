@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/cli/cli_test_util.h"
+#include "tests/cli/serve_process.h"
 
 namespace sky::testing {
 namespace {
@@ -33,51 +34,21 @@ class PipelineE2eTest : public BinaryTest {
  protected:
   void SetUp() override {
     BinaryTest::SetUp();
-    log_ = (dir_ / "serve.log").string();
-    err_log_ = (dir_ / "serve.err").string();
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::setpgid(0, 0);
-      const std::string db = (dir_ / "sky.db").string();
-      std::freopen(log_.c_str(), "w", stdout);
-      std::freopen(err_log_.c_str(), "w", stderr);
-      ::execl(kBin.c_str(), kBin.c_str(), "serve", "--port", "0", "--db", db.c_str(),
-              "--providers", "sim", "--clock-speed", "3600", "--clock-origin", "1700000000",
-              "--poll-seconds", "5", "--sim-boot-seconds", "30", static_cast<char*>(nullptr));
-      std::_Exit(127);
-    }
-    for (int i = 0; i < 600 && port_.empty(); ++i) {  // up to 60 s for the first catalog load
-      ::usleep(100 * 1000);
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {  // it exited: fail now, not in 60 s
-        pid_ = -1;
-        break;
-      }
-      std::ifstream in(log_);
-      std::string line;
-      if (std::getline(in, line) && line.find("serving http://127.0.0.1:") != std::string::npos) {
-        const size_t at = line.find("127.0.0.1:") + 10;
-        port_ = line.substr(at, line.find(' ', at) - at);
-      }
-    }
-    ASSERT_FALSE(port_.empty()) << "server did not start:\n" << ServerErrors();
+    const std::string db = (dir_ / "sky.db").string();
+    ASSERT_TRUE(serve_.Start({"--db", db, "--providers", "sim", "--clock-speed", "3600",
+                              "--clock-origin", "1700000000", "--poll-seconds", "5",
+                              "--sim-boot-seconds", "30"},
+                             (dir_ / "serve.log").string()))
+        << "server did not start:\n" << serve_.Errors();
+    port_ = serve_.port();
   }
 
   void TearDown() override {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "server did not stop cleanly";
+    if (serve_.running()) {
+      EXPECT_TRUE(serve_.Stop()) << "server did not stop cleanly";
     }
-    if (HasFailure()) std::cerr << "server stderr (tail):\n" << ServerErrors();
+    if (HasFailure()) std::cerr << "server stderr (tail):\n" << serve_.Errors();
     BinaryTest::TearDown();
-  }
-
-  std::string ServerErrors() const {
-    std::ifstream in(err_log_);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return text.size() > 4000 ? text.substr(text.size() - 4000) : text;
   }
 
   std::string Base() const { return "http://127.0.0.1:" + port_; }
@@ -148,9 +119,8 @@ class PipelineE2eTest : public BinaryTest {
     return "skst_" + hex;
   }
 
-  pid_t pid_ = -1;
+  ServeProcess serve_;
   std::string port_;
-  std::string log_, err_log_;
 };
 
 TEST_F(PipelineE2eTest, QuickstartRunsToSuccessWithCostsAndEvents) {

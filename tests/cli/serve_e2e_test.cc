@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/cli/cli_test_util.h"
+#include "tests/cli/serve_process.h"
 
 namespace sky::testing {
 namespace {
@@ -14,51 +15,24 @@ class ServeE2eTest : public BinaryTest {
  protected:
   void SetUp() override {
     BinaryTest::SetUp();
-    const std::string log = (dir_ / "serve.log").string();
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::setpgid(0, 0);
-      const std::string db = (dir_ / "sky.db").string();
-      std::freopen(log.c_str(), "w", stdout);
-      ::execl(kBin.c_str(), kBin.c_str(), "serve", "--port", "0", "--db", db.c_str(),
-              static_cast<char*>(nullptr));
-      std::_Exit(127);
-    }
-    for (int i = 0; i < 300 && port_.empty(); ++i) {  // up to 30 s for the first catalog load
-      ::usleep(100 * 1000);
-      std::ifstream in(log);
-      std::string line;
-      if (std::getline(in, line) && line.find("serving http://127.0.0.1:") != std::string::npos) {
-        const size_t at = line.find("127.0.0.1:") + 10;
-        port_ = line.substr(at, line.find(' ', at) - at);
-      }
-    }
-    ASSERT_FALSE(port_.empty()) << "server did not start";
+    ASSERT_TRUE(serve_.Start({"--db", (dir_ / "sky.db").string()}, (dir_ / "serve.log").string()))
+        << "server did not start:\n" << serve_.Errors();
   }
   void TearDown() override {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "server did not stop cleanly";
+    if (serve_.running()) {
+      EXPECT_TRUE(serve_.Stop()) << "server did not stop cleanly";
     }
     BinaryTest::TearDown();
   }
   // Returns "<http code>\n<body>".
   std::string Curl(const std::string& args) {
-    FILE* pipe = ::popen(("curl -s -w '\\n%{http_code}' " + args + " 2>&1").c_str(), "r");
-    std::string out;
-    std::array<char, 4096> buf{};
-    size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-    ::pclose(pipe);
+    const std::string out = RunShell("curl -s -w '\\n%{http_code}' " + args);
     const size_t nl = out.rfind('\n');
     return out.substr(nl + 1) + "\n" + out.substr(0, nl);
   }
-  std::string Url(const std::string& path) { return "'http://127.0.0.1:" + port_ + path + "'"; }
+  std::string Url(const std::string& path) { return "'" + serve_.base() + path + "'"; }
 
-  pid_t pid_ = -1;
-  std::string port_;
+  ServeProcess serve_;
 };
 
 TEST_F(ServeE2eTest, ServesOffersPlansErrorsAndTheDashboard) {
