@@ -15,9 +15,8 @@ namespace {
 
 using nlohmann::json;
 
-// The tenant a request acts for. Every request is "default" until authentication lands
-// (issue #6 replaces this one function).
-std::string TenantOf(const HttpRequest&) { return "default"; }
+// The tenant a request acts for, as the auth layer established it.
+std::string TenantOf(const HttpRequest& req) { return req.principal.tenant; }
 
 HttpResponse InvalidSpec(const Status& status, const std::vector<planner::SpecIssue>& issues) {
   json details = json::array();

@@ -13,12 +13,21 @@
 
 namespace sky::api {
 
+// Who sent a request, as the auth layer established it before any handler runs.
+enum class Role { kViewer, kUser, kAdmin };
+struct Principal {
+  std::string tenant = "default";
+  Role role = Role::kAdmin;  // with auth off, every request acts as the default tenant's admin
+  std::string token_id;      // empty when unauthenticated (auth off, or a public route)
+};
+
 struct HttpRequest {
   std::string method;  // "GET", "POST", ...
   std::string path;    // raw (percent-encoded), without the query string
   std::map<std::string, std::string> query;  // decoded
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
+  Principal principal;  // set by the auth layer; handlers scope tenant data by it
 };
 
 struct HttpResponse {
