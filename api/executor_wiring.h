@@ -18,6 +18,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "api/app.h"
 #include "api/cli_args.h"
@@ -57,6 +58,8 @@ class ExecutionStack {
 
   // REQUIRES: CreateExecutor succeeded.
   broker::Executor& executor() { return *executor_; }
+  // The configured providers (owned by the stack), in --providers order.
+  std::vector<providers::Provider*> providers() { return registry_->providers(); }
   // Starts the worker threads. REQUIRES: CreateExecutor succeeded.
   void Start();
   // Joins the workers; safe to call twice, or without CreateExecutor.

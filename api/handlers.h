@@ -3,7 +3,9 @@
 // read the App's thread-safe services.
 
 #include <atomic>
+#include <chrono>
 #include <string>
+#include <vector>
 
 #include "api/app.h"
 #include "api/router.h"
@@ -11,7 +13,11 @@
 
 namespace sky::broker {
 class Executor;
+class OperationRunner;
 }  // namespace sky::broker
+namespace sky::providers {
+class Provider;
+}  // namespace sky::providers
 
 namespace sky::api {
 
@@ -37,8 +43,17 @@ class ExecutorSlot {
 void AddHealthRoutes(Router& router, App& app, const ExecutorSlot* executor = nullptr);
 // GET /v1/offers, /v1/offers/{id}/history, /v1/accelerators.
 void AddCatalogRoutes(Router& router, App& app);
-// POST /v1/plans.
-void AddPlanRoutes(Router& router, App& app);
+// POST /v1/plans: the solve runs on `runner`; answered at once (200) when it finishes within
+// `wait`, else 202 with the operation (0: always 202). `runner` must outlive the router.
+void AddPlanRoutes(Router& router, App& app, broker::OperationRunner& runner,
+                   std::chrono::milliseconds wait);
+// GET /v1/operations/{id}: the request tenant's operations (operation_handlers.cc).
+void AddOperationRoutes(Router& router, const broker::OperationRunner& runner);
+// POST /v1/catalog/ingest and /v1/catalog/refresh, each answered 202 with an operation run on
+// `runner` (catalog_admin_handlers.cc). Refresh pulls from `providers` (serve's configured
+// ones); `wall_clock` (Unix time) ends AWS's spot price window. All must outlive the router.
+void AddCatalogAdminRoutes(Router& router, App& app, broker::OperationRunner& runner,
+                           std::vector<providers::Provider*> providers, const Clock& wall_clock);
 // /v1/pipelines: submit, list, get, cancel, events, stage heartbeats (pipeline_handlers.cc).
 void AddPipelineRoutes(Router& router, const ExecutorSlot& executor);
 // GET / and the dashboard's files under `web_dir`; GET /examples/* from `examples_dir`.

@@ -118,10 +118,12 @@ class CpprestServer final : public HttpServer {
   }
 
   HttpResponse Process(http::http_request& req) {
-    const auto length = req.headers().content_length();
-    if (length > options_.max_body_bytes) return TooLarge(options_.max_body_bytes);
+    const auto route_limit = options_.path_body_limits.find(req.request_uri().path());
+    const size_t limit = route_limit == options_.path_body_limits.end() ? options_.max_body_bytes
+                                                                         : route_limit->second;
+    if (req.headers().content_length() > limit) return TooLarge(limit);
     std::string body = req.extract_utf8string(true).get();
-    if (body.size() > options_.max_body_bytes) return TooLarge(options_.max_body_bytes);
+    if (body.size() > limit) return TooLarge(limit);
     return router_.Dispatch(Convert(req, std::move(body)));
   }
 

@@ -4,6 +4,7 @@
 // thread pool; the Router and its handlers must be thread-safe.
 
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -19,6 +20,9 @@ struct ServerOptions {
   int port = 8080;
   // Largest accepted request body; larger ones get 413. Default: 4 MiB.
   size_t max_body_bytes = 4u << 20;
+  // Request paths (exact, without the query) with their own body limit instead, e.g. uploads.
+  // Default: none.
+  std::map<std::string, size_t> path_body_limits;
 };
 
 class HttpServer {

@@ -4,6 +4,9 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "api/offer_cursor.h"
+#include "catalog/ingest_util.h"
+
 namespace sky::api {
 namespace {
 
@@ -102,6 +105,7 @@ const std::map<std::string, std::string>& OfferQueryParamHelp() {
       {"group_by", "provider, region or accelerator: the best offer of each"},
       {"limit", "at most this many offers"},
       {"offset", "skip this many offers"},
+      {"cursor", "continue after the page that returned this next_cursor"},
   };
   return *help;
 }
@@ -111,9 +115,43 @@ Result<OfferQuery> BuildOfferQuery(const std::map<std::string, std::string>& par
   for (const auto& [raw_name, value] : params) {
     std::string name = raw_name;
     for (char& c : name) c = c == '-' ? '_' : c;
+    if (name == "cursor") {
+      SKY_ASSIGN_OR_RETURN(q.after, DecodeOfferCursor(value, params));
+      continue;
+    }
     SKY_RETURN_IF_ERROR(ApplyParam(name, value, q));
   }
   return q;
+}
+
+namespace {
+
+// One end of a history range; a bare date stands for its first (or last) second.
+Result<std::string> HistoryBound(const std::map<std::string, std::string>& params,
+                                 const std::string& name, bool end_of_day) {
+  auto it = params.find(name);
+  if (it == params.end() || it->second.empty()) return std::string();
+  std::string text = it->second;
+  if (text.size() == 10) text += end_of_day ? "T23:59:59Z" : "T00:00:00Z";
+  std::optional<std::string> normal = catalog::NormalizeIsoTime(text);
+  if (!normal) {
+    return Status::InvalidArgument(name + ": expected an ISO 8601 time such as " +
+                                   "2024-05-01T00:00:00Z or a date such as 2024-05-01, got '" +
+                                   it->second + "'");
+  }
+  return *normal;
+}
+
+}  // namespace
+
+Result<std::pair<std::string, std::string>> ParseHistoryRange(
+    const std::map<std::string, std::string>& params) {
+  SKY_ASSIGN_OR_RETURN(std::string from, HistoryBound(params, "from", false));
+  SKY_ASSIGN_OR_RETURN(std::string to, HistoryBound(params, "to", true));
+  if (!from.empty() && !to.empty() && from > to) {
+    return Status::InvalidArgument("from: " + from + " is after to (" + to + ")");
+  }
+  return std::make_pair(from, to);
 }
 
 }  // namespace sky::api

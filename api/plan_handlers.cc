@@ -1,5 +1,8 @@
-// POST /v1/plans: a dry-run plan of a pipeline spec (`?frontier=true` for the frontier).
+// POST /v1/plans: a dry-run plan of a pipeline spec (`?frontier=true` for the frontier). The
+// solve runs as a "plan" operation; a plan done within the wait bound is answered at once
+// (200), a longer one with 202 and the operation to poll (DESIGN.md "Security").
 #include "api/handlers.h"
+#include "api/operation_handlers.h"
 #include "api/status_http.h"
 
 namespace sky::api {
@@ -22,27 +25,50 @@ HttpResponse RawJson(std::string body) {
   return r;
 }
 
-HttpResponse PostPlan(App& app, const HttpRequest& request) {
+// The solve, as JSON text: the plan, or {"frontier": [plans]}.
+broker::OperationRunner::Work SolveWork(const broker::PlanService& plans,
+                                        planner::PipelineSpec spec, bool frontier) {
+  return [&plans, spec = std::move(spec), frontier](broker::Progress& progress)
+             -> Result<std::string> {
+    progress.Set(0, 1, frontier ? "solving the frontier" : "solving");
+    planner::PlannerOptions options;
+    if (frontier) {
+      SKY_ASSIGN_OR_RETURN(auto all, plans.Frontier(spec, options));
+      progress.Set(1, 1, "solved");
+      return "{\"frontier\":" + planner::PlansToJson(all) + "}";
+    }
+    SKY_ASSIGN_OR_RETURN(auto plan, plans.Plan(spec, options));
+    progress.Set(1, 1, "solved");
+    return planner::PlanToJson(plan);
+  };
+}
+
+HttpResponse PostPlan(App& app, broker::OperationRunner& runner, std::chrono::milliseconds wait,
+                      const HttpRequest& request) {
   std::vector<planner::SpecIssue> issues;
   auto spec = app.plans().ParseSpec(request.body, &issues);
   if (!spec.ok()) return InvalidSpec(spec.status(), issues);
-  planner::PlannerOptions options;
   auto frontier = request.query.find("frontier");
-  if (frontier != request.query.end() && frontier->second == "true") {
-    auto plans = app.plans().Frontier(*spec, options);
-    if (!plans.ok()) return JsonReply(plans.status());
-    return RawJson("{\"frontier\":" + planner::PlansToJson(*plans) + "}");
+  const bool want_frontier = frontier != request.query.end() && frontier->second == "true";
+  const std::string& tenant = request.principal.tenant;
+  auto id = runner.Submit(broker::OperationKind::kPlan, tenant,
+                          SolveWork(app.plans(), std::move(spec).value(), want_frontier));
+  if (!id.ok()) return JsonReply(id.status());
+  if (wait.count() > 0) {
+    auto view = runner.Wait(*id, tenant, wait);
+    if (!view.ok()) return JsonReply(view.status());
+    if (view->state == broker::OperationState::kSucceeded) return RawJson(view->result);
+    if (view->state == broker::OperationState::kFailed) return JsonReply(view->error);
   }
-  auto plan = app.plans().Plan(*spec, options);
-  if (!plan.ok()) return JsonReply(plan.status());
-  return RawJson(planner::PlanToJson(*plan));
+  return AcceptedOperation(runner, *id, tenant);
 }
 
 }  // namespace
 
-void AddPlanRoutes(Router& router, App& app) {
-  router.Add("POST", "/v1/plans", [&app](const HttpRequest& req, const auto&) {
-    return PostPlan(app, req);
+void AddPlanRoutes(Router& router, App& app, broker::OperationRunner& runner,
+                   std::chrono::milliseconds wait) {
+  router.Add("POST", "/v1/plans", [&app, &runner, wait](const HttpRequest& req, const auto&) {
+    return PostPlan(app, runner, wait, req);
   });
 }
 

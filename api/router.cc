@@ -80,7 +80,19 @@ HttpResponse JsonReply(const Result<nlohmann::json>& result, int ok_status) {
 }
 
 void Router::Add(const std::string& method, const std::string& pattern, Handler handler) {
-  routes_.push_back({method, Split(pattern), std::move(handler)});
+  routes_.push_back({method, pattern, Split(pattern), std::move(handler)});
+}
+
+std::string Router::PatternFor(const HttpRequest& request) const {
+  const std::vector<std::string> path = Split(request.path);
+  std::vector<std::string> params;
+  std::string other_method;
+  for (const auto& route : routes_) {
+    if (!Match(route.segments, path, params)) continue;
+    if (route.method == request.method) return route.pattern;
+    if (other_method.empty()) other_method = route.pattern;
+  }
+  return other_method;
 }
 
 HttpResponse Router::Dispatch(const HttpRequest& request) const {

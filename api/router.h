@@ -35,6 +35,11 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::string body;
   std::map<std::string, std::string> headers;
+  // A streamed body (server-sent events): when set, `body` goes first, then the server calls
+  // `stream` on a thread of its own until it returns false, sending each non-empty `chunk` at
+  // once. A call should return within about a second (an empty chunk is fine), so that the
+  // server notices a client that went away and can shut down. Default: none.
+  std::function<bool(std::string& chunk)> stream;
 };
 
 // `params` holds the `{name}` segments of the route pattern, in order.
@@ -56,9 +61,15 @@ class Router {
   // exception from a handler becomes a 500 with a JSON error body, never a crash.
   HttpResponse Dispatch(const HttpRequest& request) const;
 
+  // The pattern of the route whose path matches `request` ("/v1/pipelines/{id}"), preferring
+  // one of the request's method; empty when no path matches. For metrics and logs, which must
+  // not carry raw paths with ids in them.
+  std::string PatternFor(const HttpRequest& request) const;
+
  private:
   struct Route {
     std::string method;
+    std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
   };

@@ -40,6 +40,17 @@ TEST(RouterTest, MatchesExactAndParameterisedRoutes) {
   EXPECT_EQ(nlohmann::json::parse(router.Dispatch(Get("/files/a/b.js")).body)["rest"], "a/b.js");
 }
 
+TEST(RouterTest, PatternForNamesTheRouteNotThePath) {
+  Router router = MakeRouter();
+  EXPECT_EQ(router.PatternFor(Get("/v1/offers/aws:us-east-1%2Fp5%2Fspot/history")),
+            "/v1/offers/{id}/history");
+  EXPECT_EQ(router.PatternFor(Get("/files/a/b.js")), "/files/*");
+  EXPECT_EQ(router.PatternFor(Get("/v2/nothing")), "");
+  HttpRequest post = Get("/v1/offers");
+  post.method = "POST";  // 405, still counted under its route
+  EXPECT_EQ(router.PatternFor(post), "/v1/offers");
+}
+
 TEST(RouterTest, UnknownPathIs404WithJsonError) {
   auto r = MakeRouter().Dispatch(Get("/v2/nothing"));
   EXPECT_EQ(r.status, 404);

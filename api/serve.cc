@@ -8,6 +8,7 @@
 #include "api/handlers.h"
 #include "api/http_server.h"
 #include "api/provider_registry.h"
+#include "sky/broker/operations.h"
 
 #ifndef SKY_DEFAULT_WEB_DIR
 #define SKY_DEFAULT_WEB_DIR "web"
@@ -18,7 +19,8 @@ namespace {
 
 constexpr char kUsage[] =
     "usage: skybroker serve [--host 127.0.0.1] [--port 8080] [--web-dir DIR]\n"
-    "         [--max-body-bytes N] [--db PATH] [--catalog PATH...]\n"
+    "         [--max-body-bytes N] [--max-upload-bytes N] [--plan-wait-ms MS]\n"
+    "         [--db PATH] [--catalog PATH...]\n"
     "         [--providers sim,aws,gcp,lambda,runpod] [provider endpoint flags, see refresh]\n"
     "pipeline execution:\n"
     "  --poll-seconds S         describe interval of a live instance (default 30)\n"
@@ -28,12 +30,25 @@ constexpr char kUsage[] =
     "  --deployment NAME        tag value of this broker's instances (default \"default\")\n"
     "  --max-stage-failures N   non-zero exits of a stage before its pipeline fails (default 3)\n"
     "  --executor-threads N     executor worker threads (default 2)\n"
+    "operations (long work answered 202 with GET /v1/operations/{id}; in memory only):\n"
+    "  --max-upload-bytes N     largest POST /v1/catalog/ingest body (default 64 MiB)\n"
+    "  --plan-wait-ms MS        POST /v1/plans answers at once when solved within MS,\n"
+    "                           else 202 with an operation (default 2000; 0: always 202)\n"
     "simulated cloud (--providers sim):\n"
     "  --sim-state FILE         keep the sim's instances in FILE across restarts\n"
     "  --sim-boot-seconds S     launch to running (default 60)\n"
     "  --sim-preemption-rate R  spot preemptions per hour (default 0)\n"
     "  --sim-api-latency S      delay added to every sim call (default 0)\n"
     "  --sim-seed N             the sim's random seed (default 1)\n";
+
+constexpr size_t kDefaultMaxUploadBytes = size_t{64} << 20;
+constexpr long kDefaultPlanWaitMs = 2000;
+
+Result<std::chrono::milliseconds> PlanWait(const CliArgs& args) {
+  SKY_ASSIGN_OR_RETURN(auto ms, args.GetInt("plan-wait-ms"));
+  if (ms && *ms < 0) return Status::InvalidArgument("flag --plan-wait-ms: must not be negative");
+  return std::chrono::milliseconds(ms ? *ms : kDefaultPlanWaitMs);
+}
 
 std::string WebDir(const CliArgs& args) {
   if (auto dir = args.Get("web-dir")) return *dir;
@@ -49,6 +64,12 @@ Result<ServerOptions> OptionsFrom(const CliArgs& args) {
   if (port) options.port = static_cast<int>(*port);
   SKY_ASSIGN_OR_RETURN(auto max_body, args.GetInt("max-body-bytes"));
   if (max_body) options.max_body_bytes = static_cast<size_t>(*max_body);
+  SKY_ASSIGN_OR_RETURN(auto max_upload, args.GetInt("max-upload-bytes"));
+  if (max_upload && *max_upload < 0) {
+    return Status::InvalidArgument("flag --max-upload-bytes: must not be negative");
+  }
+  options.path_body_limits["/v1/catalog/ingest"] =
+      max_upload ? static_cast<size_t>(*max_upload) : kDefaultMaxUploadBytes;
   return options;
 }
 
@@ -71,10 +92,22 @@ void WaitForSignal() {
   sigwait(&set, &sig);
 }
 
-void AddRoutes(Router& router, App& app, const ExecutorSlot& slot, const std::string& web_dir) {
+// What the operation routes need besides the App: the runner, its wall clock and the
+// configured providers (catalog refresh).
+struct OperationWiring {
+  broker::OperationRunner& runner;
+  const Clock& wall_clock;
+  std::vector<providers::Provider*> providers;
+  std::chrono::milliseconds plan_wait;
+};
+
+void AddRoutes(Router& router, App& app, const ExecutorSlot& slot, const OperationWiring& ops,
+               const std::string& web_dir) {
   AddHealthRoutes(router, app, &slot);
   AddCatalogRoutes(router, app);
-  AddPlanRoutes(router, app);
+  AddPlanRoutes(router, app, ops.runner, ops.plan_wait);
+  AddOperationRoutes(router, ops.runner);
+  AddCatalogAdminRoutes(router, app, ops.runner, ops.providers, ops.wall_clock);
   AddPipelineRoutes(router, slot);
   AddStaticRoutes(router, web_dir, app.data_dir() + "/examples");
 }
@@ -84,6 +117,7 @@ void AddRoutes(Router& router, App& app, const ExecutorSlot& slot, const std::st
 int RunServe(const Words& words, std::ostream& out, std::ostream& err) {
   FlagSpec spec;
   spec.singles.insert({"host", "port", "web-dir", "max-body-bytes"});
+  spec.singles.insert({"max-upload-bytes", "plan-wait-ms"});
   AddProviderFlags(spec);
   AddExecutorFlags(spec);
   ParsedCommand parsed = ParseCommand(words, spec, kUsage, 0, 0, out, err);
@@ -91,6 +125,8 @@ int RunServe(const Words& words, std::ostream& out, std::ostream& err) {
   const CliArgs* args = &*parsed.args;
   auto options = OptionsFrom(*args);
   if (!options.ok()) return ReportError(options.status(), err);
+  auto plan_wait = PlanWait(*args);
+  if (!plan_wait.ok()) return ReportError(plan_wait.status(), err);
   BlockStopSignals();
   auto app = App::Open(*args, err);
   if (!app.ok()) return ReportError(app.status(), err);
@@ -98,8 +134,13 @@ int RunServe(const Words& words, std::ostream& out, std::ostream& err) {
   auto stack = ExecutionStack::Open(*args, **app);
   if (!stack.ok()) return ReportError(stack.status(), err);
   ExecutorSlot slot((*stack)->clock());
+  // Operations are stamped with wall time; declared after the App and the stack, so that the
+  // runner (which joins running work) goes before what that work uses.
+  const WallClock wall_clock;
+  broker::OperationRunner runner(wall_clock);
   Router router;
-  AddRoutes(router, **app, slot, WebDir(*args));
+  AddRoutes(router, **app, slot, {runner, wall_clock, (*stack)->providers(), *plan_wait},
+            WebDir(*args));
   // The server starts before the executor: heartbeat URLs need the port actually bound
   // (--port 0). Pipeline routes answer 503 until the executor has recovered.
   auto server = HttpServer::Start(*options, router);

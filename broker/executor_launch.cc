@@ -10,8 +10,9 @@
 namespace sky::broker {
 namespace {
 
-// A stage that starts later than planned by more than this is re-planned before it launches.
-constexpr double kLateStartHours = 0.05;
+// Slack (hours) a late stage may eat into before it is re-planned rather than launched as
+// planned: boots and polling make every stage a little late, which alone is no reason.
+constexpr double kLateSlackHours = 0.05;
 
 std::string Price(double usd_per_hour) {
   char buf[32];
@@ -41,12 +42,14 @@ std::optional<double> Executor::Impl::LaunchStage(const PipelineRecord& record, 
                                                   const StageRecord& stage) {
   const planner::StagePlacement* placement = PlacementOf(run, stage.name);
   std::optional<Offer> offer = placement ? FindOffer(placement->offer_id) : std::nullopt;
+  // Late enough that the rest of the plan, shifted by the delay, would miss the deadline.
   const bool late = placement && stage.state == StageState::kPending &&
-                    run.spec.deadline_hours &&
-                    PipelineHours(record) > placement->start_hours + kLateStartHours;
+                    run.spec.deadline_hours && run.plan &&
+                    PipelineHours(record) - placement->start_hours + run.plan->makespan_hours >
+                        *run.spec.deadline_hours - kLateSlackHours;
   if (!offer || blocklist_.Blocks(*offer, Now()) || late) {
     const std::string why = !offer  ? "its planned offer is gone"
-                            : late  ? "it starts later than planned"
+                            : late  ? "it starts too late for the plan to meet the deadline"
                                     : "its planned place is blocked";
     Status replanned = Replan(record, run, stage.name, "'" + stage.name + "': " + why);
     placement = PlacementOf(run, stage.name);

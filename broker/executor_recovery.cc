@@ -132,7 +132,7 @@ Status Executor::Impl::ExplainOnDemandSwitch(const PipelineRecord& record,
                       " left before the deadline is too little for spot's worst case "
                       "(the Can't Be Late safety net)");
     } else {
-      (void)Event(record.id, name, "replan",
+      (void)Event(record.id, name, "market",
                   "'" + name + "' moves to on-demand: cheaper than the spot places left");
     }
   }

@@ -17,13 +17,19 @@ Result<planner::PipelineSpec> PlanService::ParseSpec(
 Result<planner::Plan> PlanService::Plan(const planner::PipelineSpec& spec,
                                         const planner::PlannerOptions& options) const {
   auto snapshot = catalog_.Snapshot();  // keeps the offers alive during the solve
-  return planner::PlanPipeline(spec, snapshot->offers(), network_, options);
+  auto plan = planner::PlanPipeline(spec, snapshot->offers(), network_, options);
+  if (plan.ok() && solve_observer_) solve_observer_(plan->solver.seconds);
+  return plan;
 }
 
 Result<std::vector<planner::Plan>> PlanService::Frontier(
     const planner::PipelineSpec& spec, const planner::PlannerOptions& options) const {
   auto snapshot = catalog_.Snapshot();
-  return planner::PlanFrontier(spec, snapshot->offers(), network_, options);
+  auto plans = planner::PlanFrontier(spec, snapshot->offers(), network_, options);
+  if (plans.ok() && solve_observer_) {
+    for (const auto& plan : *plans) solve_observer_(plan.solver.seconds);
+  }
+  return plans;
 }
 
 }  // namespace sky::broker

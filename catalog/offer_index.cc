@@ -87,6 +87,22 @@ std::string GroupKey(GroupBy group_by, const Offer& o) {
   return o.id;
 }
 
+// The name a group shows: the best offer's spelling of its accelerator, not the lower-cased key.
+std::string GroupLabel(GroupBy group_by, const Offer& best) {
+  return group_by == GroupBy::kAccelerator ? best.accelerator : GroupKey(group_by, best);
+}
+
+// An offer standing at `position`, so that Before() compares offers against a cursor.
+std::optional<Offer> CursorOffer(const OfferQuery& query) {
+  if (!query.after) return std::nullopt;
+  Offer o;
+  o.price_per_hour = query.after->price_per_hour;
+  o.accelerator_count = query.after->accelerator_count;
+  o.accelerator_memory_gb = query.after->accelerator_memory_gb;
+  o.id = query.after->id;
+  return o;
+}
+
 // Keeps the first offer of each group, in order.
 void KeepFirstOfGroups(const std::vector<Offer>& offers, GroupBy group_by,
                        std::vector<size_t>& picked) {
@@ -99,6 +115,10 @@ void KeepFirstOfGroups(const std::vector<Offer>& offers, GroupBy group_by,
 }
 
 }  // namespace
+
+OfferPosition PositionOf(const Offer& offer) {
+  return {offer.price_per_hour, offer.accelerator_count, offer.accelerator_memory_gb, offer.id};
+}
 
 OfferIndex::OfferIndex(std::vector<Offer> offers) : offers_(std::move(offers)) {
   const auto by_price = [this](size_t a, size_t b) {
@@ -127,12 +147,14 @@ std::vector<size_t> OfferIndex::Select(const OfferQuery& query, size_t want) con
   const std::vector<size_t>* candidates = Candidates(query);
   if (candidates == nullptr || want == 0) return picked;
   const Filter filter(query);
+  const std::optional<Offer> cursor = CursorOffer(query);
   // Walking a price-sorted bucket yields the answer in order: stop as soon as it is complete.
   const bool in_order = query.sort == SortKey::kPrice && query.group_by == GroupBy::kNone;
   for (size_t i : *candidates) {
     const Offer& offer = offers_[i];
     if (query.max_price_per_hour && offer.price_per_hour > *query.max_price_per_hour) break;
     if (!Matches(filter, offer)) continue;
+    if (in_order && cursor && !Before(SortKey::kPrice, *cursor, offer)) continue;
     picked.push_back(i);
     if (in_order && picked.size() >= want) break;
   }
@@ -142,6 +164,12 @@ std::vector<size_t> OfferIndex::Select(const OfferQuery& query, size_t want) con
     });
   }
   if (query.group_by != GroupBy::kNone) KeepFirstOfGroups(offers_, query.group_by, picked);
+  // Groups form over every match; only then does the cursor cut off what came before it.
+  if (!in_order && cursor) {
+    picked.erase(std::remove_if(picked.begin(), picked.end(),
+                                [&](size_t i) { return !Before(query.sort, *cursor, offers_[i]); }),
+                 picked.end());
+  }
   return picked;
 }
 
@@ -157,7 +185,29 @@ std::vector<const Offer*> OfferIndex::Query(const OfferQuery& query) const {
   return out;
 }
 
-size_t OfferIndex::Count(const OfferQuery& query) const { return Select(query, kNoLimit).size(); }
+size_t OfferIndex::Count(const OfferQuery& query) const {
+  OfferQuery every = query;
+  every.after.reset();
+  return Select(every, kNoLimit).size();
+}
+
+std::vector<OfferGroup> OfferIndex::Groups(const OfferQuery& query) const {
+  std::vector<OfferGroup> out;
+  if (query.group_by == GroupBy::kNone) {  // every offer its own group: no counting pass
+    for (const Offer* o : Query(query)) out.push_back({o->id, 1, o});
+    return out;
+  }
+  OfferQuery every = query;
+  every.group_by = GroupBy::kNone;
+  every.after.reset();
+  std::unordered_map<std::string, size_t> counts;
+  for (size_t i : Select(every, kNoLimit)) ++counts[GroupKey(query.group_by, offers_[i])];
+  for (const Offer* best : Query(query)) {
+    out.push_back({GroupLabel(query.group_by, *best), counts[GroupKey(query.group_by, *best)],
+                   best});
+  }
+  return out;
+}
 
 std::vector<AcceleratorSummary> OfferIndex::Accelerators() const {
   std::vector<AcceleratorSummary> out;

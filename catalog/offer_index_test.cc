@@ -168,6 +168,67 @@ TEST_F(OfferIndexTest, GroupByKeepsBestOfEachGroup) {
   EXPECT_EQ(index_.Count(q), 6u);
 }
 
+TEST_F(OfferIndexTest, GroupsCountEveryMatchingOfferOfTheGroup) {
+  OfferQuery q;
+  q.accelerator = "H100";
+  q.group_by = GroupBy::kProvider;
+  std::vector<OfferGroup> groups = index_.Groups(q);
+  ASSERT_EQ(groups.size(), 3u);
+  EXPECT_EQ(groups[0].key, "gcp");  // the 1x H100 at $3
+  EXPECT_EQ(groups[0].count, 2u);
+  EXPECT_EQ(groups[0].best->price_per_hour, 3.0);
+  EXPECT_EQ(groups[1].key, "lambda");
+  EXPECT_EQ(groups[1].count, 1u);
+  EXPECT_EQ(groups[2].key, "aws");
+  EXPECT_EQ(groups[2].count, 2u);
+  q = OfferQuery();
+  q.group_by = GroupBy::kAccelerator;
+  q.offset = 1;
+  groups = index_.Groups(q);  // CPU first (cheapest), skipped by the offset
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[0].key, "H100");  // the cheapest offer's spelling; "h100" counted with it
+  EXPECT_EQ(groups[0].count, 5u);
+  EXPECT_EQ(groups[1].key, "A100");
+  EXPECT_EQ(groups[1].count, 3u);
+  q = OfferQuery();
+  q.cpu_only = true;
+  groups = index_.Groups(q);  // ungrouped: one group per offer
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[0].key, groups[0].best->id);
+  EXPECT_EQ(groups[0].count, 1u);
+}
+
+TEST_F(OfferIndexTest, CursorPagesHaveNoDuplicatesOrGapsForEverySortAndGrouping) {
+  std::vector<Offer> offers;
+  std::mt19937 rng(7);
+  for (int i = 0; i < 300; ++i) {  // few distinct prices and memories: many ties
+    offers.push_back(MakeOffer(i % 2 ? "aws" : "gcp", i % 3 ? "us-east-1" : "us-west-2",
+                               i % 4 ? "H100" : "A100", 1 << (rng() % 3), Market::kSpot,
+                               static_cast<double>(rng() % 5)));
+    offers.back().zone = "z" + std::to_string(i);
+    offers.back().id = MakeOfferId(offers.back());
+  }
+  const OfferIndex index(offers);
+  for (int sort = 0; sort < 3; ++sort) {
+    for (int group = 0; group < 4; ++group) {
+      OfferQuery q;
+      q.sort = static_cast<SortKey>(sort);
+      q.group_by = static_cast<GroupBy>(group);
+      const std::vector<std::string> all = Ids(index.Query(q));
+      q.limit = 7;
+      std::vector<std::string> walked;
+      for (std::vector<const Offer*> page = index.Query(q); !page.empty();
+           page = index.Query(q)) {
+        for (const std::string& id : Ids(page)) walked.push_back(id);
+        q.after = PositionOf(*page.back());
+        ASSERT_LE(walked.size(), all.size()) << "sort " << sort << " group " << group;
+      }
+      EXPECT_EQ(walked, all) << "sort " << sort << " group " << group;
+      EXPECT_EQ(index.Count(q), all.size());  // the cursor does not change the total
+    }
+  }
+}
+
 TEST_F(OfferIndexTest, OffsetAndLimitPaginate) {
   OfferQuery q;
   q.limit = 3;

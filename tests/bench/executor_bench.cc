@@ -111,12 +111,14 @@ void BM_Executor1000Pipelines(benchmark::State& state) {
     }
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     state.PauseTiming();
-    int64_t transitions = 0, succeeded = 0;
+    int64_t transitions = 0, succeeded = 0, replans = 0;
     std::map<std::string, int> failures;  // why pipelines did not succeed, by reason
     auto listed = w.store->ListPipelines({"bench", std::nullopt, 0, 0});
     for (const auto& p : *listed) {
       auto log = w.store->Transitions(p.id);
       transitions += static_cast<int64_t>(log->size());
+      auto events = w.store->Events(p.id);
+      for (const auto& e : *events) replans += e.kind == "replan";
       succeeded += p.state == PipelineState::kSucceeded;
       if (p.state == PipelineState::kSucceeded) continue;
       for (const auto& t : *log) {
@@ -136,6 +138,7 @@ void BM_Executor1000Pipelines(benchmark::State& state) {
     state.counters["sim_hours"] = (w.clock.NowSeconds() - sim_start) / 3600;
     state.counters["preemptions"] = static_cast<double>(stats.preemptions);
     state.counters["launches"] = static_cast<double>(stats.launches);
+    state.counters["replans"] = static_cast<double>(replans);
     state.counters["live_left"] = static_cast<double>(stats.live);
     state.counters["peak_rss_mb"] = PeakRssMb();
     w.executor.reset();

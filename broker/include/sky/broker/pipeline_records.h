@@ -49,8 +49,9 @@ struct AttemptRecord {
 };
 
 // One line of a pipeline's event log: every transition (kind "state", message
-// "from -> to: reason") and every decision that is not one (capacity, quota, throttled,
-// deadline, replan, retry, reconcile, cost).
+// "from -> to: reason") and every decision or observation that is not one: launch (a next
+// candidate while provisioning), capacity, quota, rejected, throttled, unavailable, preempted,
+// replan, market (a move to on-demand for price), deadline, reconcile, cost.
 struct EventRecord {
   int64_t seq = 0;  // increasing over the whole store
   std::string pipeline_id;

@@ -2,8 +2,10 @@
 // PlanService: plans pipeline specs against the live catalog and the network model.
 // Thread-safe: the planner serialises its solver; everything else here is read-only.
 
+#include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sky/broker/catalog_service.h"
@@ -31,6 +33,13 @@ class PlanService {
   Result<std::vector<planner::Plan>> Frontier(const planner::PipelineSpec& spec,
                                               const planner::PlannerOptions& options) const;
 
+  // Called with Plan.solver.seconds after every solve that returned a plan (each plan of a
+  // frontier), whoever asked: the plan endpoint or the executor (metrics). Must be thread-safe.
+  // REQUIRES: set before the service is used from more than one thread.
+  void SetSolveObserver(std::function<void(double seconds)> observer) {
+    solve_observer_ = std::move(observer);
+  }
+
   const planner::NetworkModel& network() const { return network_; }
   const CatalogService& catalog() const { return catalog_; }
 
@@ -38,6 +47,7 @@ class PlanService {
   const CatalogService& catalog_;
   planner::NetworkModel network_;
   std::vector<std::string> bundled_accelerators_;
+  std::function<void(double)> solve_observer_;  // may be empty
 };
 
 }  // namespace sky::broker

@@ -18,6 +18,19 @@ namespace sky::catalog {
 enum class SortKey { kPrice, kPricePerAccelerator, kAcceleratorMemory };
 enum class GroupBy { kNone, kProvider, kRegion, kAccelerator };
 
+// Where an offer sorts, for keyset (cursor) pagination: a query `after` a position answers only
+// what sorts after it under the query's sort key (ties by price, then id). Pages then have no
+// duplicates and no gaps for the same query, even when offers before the cursor change.
+struct OfferPosition {
+  Money price_per_hour = 0;
+  int accelerator_count = 0;
+  double accelerator_memory_gb = 0;
+  OfferId id;
+};
+
+// The position of `offer`.
+OfferPosition PositionOf(const Offer& offer);
+
 struct OfferQuery {
   std::string accelerator;  // canonical name, case-insensitive; empty: any (CPU included)
   std::optional<int> count;  // accelerators per instance
@@ -33,8 +46,16 @@ struct OfferQuery {
   std::optional<Money> max_price_per_accelerator_hour;
   SortKey sort = SortKey::kPrice;
   GroupBy group_by = GroupBy::kNone;  // keep the cheapest (by `sort`) of each group
+  std::optional<OfferPosition> after;  // only answers sorting after this (cursor pagination)
   size_t limit = 0;                   // 0: no limit
-  size_t offset = 0;                  // skip this many results (pagination)
+  size_t offset = 0;                  // skip this many results (after `after`)
+};
+
+// One row of a grouped answer: the group, how many matching offers it has, and its best.
+struct OfferGroup {
+  std::string key;  // provider, "provider:region", accelerator name ("" for CPU), or offer id
+  size_t count = 0;
+  const Offer* best = nullptr;  // owned by the index
 };
 
 // Parses "H100", "H100:8" or "H100:8+" into the query's accelerator fields.
@@ -56,8 +77,11 @@ class OfferIndex {
   // Offers matching `query`, sorted and limited as it asks. Pointers stay valid for the
   // index's lifetime.
   std::vector<const Offer*> Query(const OfferQuery& query) const;
-  // Number of offers matching `query` before offset and limit.
+  // Number of offers (groups, when grouped) matching `query`, ignoring after, offset and limit.
   size_t Count(const OfferQuery& query) const;
+  // The answer of Query(query) as groups, each with its count of matching offers (before
+  // after, offset and limit). Without group_by every offer is its own group of one.
+  std::vector<OfferGroup> Groups(const OfferQuery& query) const;
 
   // Every accelerator with its counts and cheapest prices, by name.
   std::vector<AcceleratorSummary> Accelerators() const;
