@@ -7,4 +7,7 @@ cd "$(dirname "$0")"
 source cmake/install_deps.sh
 install_deps run
 build_skybroker build -DCMAKE_BUILD_TYPE=RelWithDebInfo
-exec build/api/skybroker serve --host 127.0.0.1 --port 8080 "$@"
+db_dir="${SKYBROKER_DB:-$HOME/.local/share/skybroker/skybroker.db}"
+echo "dashboard: http://127.0.0.1:8080/   API token (dashboard, curl): $(dirname "$db_dir")/admin-token"
+# --public-catalog: offers can be browsed without a token; everything else needs one.
+exec build/api/skybroker serve --host 127.0.0.1 --port 8080 --public-catalog "$@"
