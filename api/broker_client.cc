@@ -3,9 +3,12 @@
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <optional>
 #include <utility>
 
+#include "api/app.h"
+#include "api/auth_wiring.h"
 #include "providers/http/curl_http_client.h"
 
 namespace sky::api {
@@ -25,7 +28,26 @@ std::optional<StatusCode> CodeNamed(const std::string& name) {
 
 }  // namespace
 
-void AddServerFlag(FlagSpec& spec) { spec.singles.insert("server"); }
+void AddServerFlag(FlagSpec& spec) { spec.singles.insert({"server", "token"}); }
+
+ClientToken ResolveClientToken(const CliArgs& args) {
+  ClientToken token;
+  token.admin_token_path = AdminTokenPath(ResolveDbPath(args));
+  if (auto flag = args.Get("token")) {
+    token.token = *flag;
+    token.source = "--token";
+  } else if (const char* env = std::getenv("SKYBROKER_TOKEN"); env && *env) {
+    token.token = env;
+    token.source = "$SKYBROKER_TOKEN";
+  } else if (std::ifstream file(token.admin_token_path); file) {
+    std::getline(file, token.token);
+    token.source = token.admin_token_path;
+  }
+  while (!token.token.empty() && std::isspace(static_cast<unsigned char>(token.token.back()))) {
+    token.token.pop_back();
+  }
+  return token;
+}
 
 std::string ResolveServerUrl(const CliArgs& args) {
   std::string url = kDefaultServer;
@@ -65,15 +87,17 @@ Status StatusFromReply(const BrokerReply& reply) {
   return providers::StatusForHttpError(reply.status, fallback);
 }
 
-BrokerClient::BrokerClient(std::string base_url, std::unique_ptr<providers::HttpClient> http)
-    : base_url_(std::move(base_url)), http_(std::move(http)) {}
+BrokerClient::BrokerClient(std::string base_url, std::unique_ptr<providers::HttpClient> http,
+                           ClientToken token)
+    : base_url_(std::move(base_url)), http_(std::move(http)), token_(std::move(token)) {}
 
-BrokerClient BrokerClient::ForServer(std::string base_url) {
+BrokerClient BrokerClient::ForServer(std::string base_url, ClientToken token) {
   providers::CurlHttpClientOptions options;
   options.connect_timeout = std::chrono::milliseconds(5'000);
   options.total_timeout = std::chrono::milliseconds(30'000);
   return BrokerClient(std::move(base_url),
-                      std::make_unique<providers::CurlHttpClient>(std::move(options)));
+                      std::make_unique<providers::CurlHttpClient>(std::move(options)),
+                      std::move(token));
 }
 
 Result<BrokerReply> BrokerClient::Send(const std::string& method, const std::string& path,
@@ -84,6 +108,9 @@ Result<BrokerReply> BrokerClient::Send(const std::string& method, const std::str
   request.body = body;
   request.idempotent = method == "GET";
   if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
+  if (!token_.token.empty()) {
+    request.headers.emplace_back("Authorization", "Bearer " + token_.token);
+  }
   auto response = http_->Send(request);
   if (!response.ok()) {
     if (response.status().IsInvalidArgument()) {
@@ -105,8 +132,22 @@ Result<BrokerReply> BrokerClient::Send(const std::string& method, const std::str
 Result<nlohmann::json> BrokerClient::Call(const std::string& method, const std::string& path,
                                           const std::string& body) const {
   SKY_ASSIGN_OR_RETURN(BrokerReply reply, Send(method, path, body));
-  if (reply.status >= 300) return StatusFromReply(reply);
+  if (reply.status >= 300) return ErrorFrom(reply);
   return std::move(reply.body);
+}
+
+Status BrokerClient::ErrorFrom(const BrokerReply& reply) const {
+  Status status = StatusFromReply(reply);
+  if (reply.status != 401) return status;
+  if (token_.token.empty()) {
+    return Status::Unauthenticated(
+        "the server needs a token: pass --token or set SKYBROKER_TOKEN (a local `skybroker "
+        "serve` writes its first admin token to " +
+        token_.admin_token_path + ")");
+  }
+  return Status::Unauthenticated("the server refused the token from " + token_.source + " (" +
+                                 status.message() + "): pass another with --token or " +
+                                 "SKYBROKER_TOKEN");
 }
 
 }  // namespace sky::api

@@ -49,7 +49,9 @@ void CheckKnownParams(const HttpRequest& req, const std::set<std::string>& known
   std::string expected;
   for (const auto& k : known) expected += (expected.empty() ? "" : ", ") + k;
   for (const auto& [key, value] : req.query) {
-    if (known.count(key) == 0) issues.push_back({key, "unknown parameter (expected " + expected + ")"});
+    if (known.count(key) == 0) {
+      issues.push_back({key, "unknown parameter (expected " + expected + ")"});
+    }
   }
 }
 
@@ -66,8 +68,8 @@ bool IsNameChar(char c) {
 bool IsProviderName(const std::string& text) {
   if (text.empty() || text.size() > 64) return false;
   for (char c : text) {
-    if (!std::islower(static_cast<unsigned char>(c)) && !std::isdigit(static_cast<unsigned char>(c)) &&
-        c != '-' && c != '_') {
+    if (!std::islower(static_cast<unsigned char>(c)) &&
+        !std::isdigit(static_cast<unsigned char>(c)) && c != '-' && c != '_') {
       return false;
     }
   }
@@ -82,7 +84,8 @@ struct IngestParams {
 
 void CheckName(const std::string& name, std::vector<ParamIssue>& issues) {
   if (name.empty()) {
-    issues.push_back({"name", "required: the file's name, e.g. vms.csv (its extension picks the format)"});
+    issues.push_back(
+        {"name", "required: the file's name, e.g. vms.csv (its extension picks the format)"});
     return;
   }
   bool plain = name.size() <= 255 && name.front() != '.';
@@ -184,15 +187,16 @@ OperationWork IngestWork(broker::CatalogService& catalog, std::shared_ptr<Upload
     options.progress = [&progress, &message](const std::string&, int64_t done, int64_t total) {
       progress.Set(done, total, message);
     };
-    const std::string arg = params.provider.empty() ? file->path()
-                                                    : params.provider + "=" + file->path();
+    const std::string arg =
+        params.provider.empty() ? file->path() : params.provider + "=" + file->path();
     auto summary = catalog.Ingest({arg}, options);
     if (!summary.ok()) return file->Rename(summary.status());
     for (auto& row : summary->rejected) row.file = file->Rename(row.file);
     progress.Set(size, size, "ingested " + file->name());
     nlohmann::json j = IngestSummaryToJson(*summary);
     j["file"] = file->name();
-    j["provider"] = params.provider.empty() ? nlohmann::json(nullptr) : nlohmann::json(params.provider);
+    j["provider"] =
+        params.provider.empty() ? nlohmann::json(nullptr) : nlohmann::json(params.provider);
     return j.dump();
   };
 }
@@ -205,9 +209,9 @@ HttpResponse PostIngest(App& app, broker::OperationRunner& runner, const HttpReq
   if (!file.ok()) return JsonReply(file.status());
   if (Status s = CheckFormat(**file, *params); !s.ok()) return JsonReply(s);
   std::shared_ptr<UploadedFile> shared = std::move(file).value();
-  auto id = runner.Submit(broker::OperationKind::kIngest, req.principal.tenant,
-                          IngestWork(app.catalog(), shared, *params,
-                                     static_cast<int64_t>(req.body.size())));
+  auto id = runner.Submit(
+      broker::OperationKind::kIngest, req.principal.tenant,
+      IngestWork(app.catalog(), shared, *params, static_cast<int64_t>(req.body.size())));
   if (!id.ok()) return JsonReply(id.status());
   return AcceptedOperation(runner, *id, req.principal.tenant);
 }
@@ -225,7 +229,9 @@ Result<std::vector<providers::Provider*>> SelectProviders(
     if (name.empty()) continue;
     const bool known = std::any_of(configured.begin(), configured.end(),
                                    [&](auto* p) { return p->name() == name; });
-    if (!known) issues.push_back({"providers", name + " is not configured (configured: " + all + ")"});
+    if (!known) {
+      issues.push_back({"providers", name + " is not configured (configured: " + all + ")"});
+    }
     wanted.insert(name);
   }
   if (!issues.empty()) return Status::InvalidArgument("bad parameters");
@@ -236,8 +242,8 @@ Result<std::vector<providers::Provider*>> SelectProviders(
   return chosen;
 }
 
-OperationWork RefreshWork(broker::CatalogService& catalog,
-                          std::vector<providers::Provider*> chosen, const Clock& wall_clock) {
+OperationWork RefreshWork(broker::CatalogService& catalog, std::vector<providers::Provider*> chosen,
+                          const Clock& wall_clock) {
   return [&catalog, chosen, &wall_clock](broker::Progress& progress) -> Result<std::string> {
     nlohmann::json results = nlohmann::json::array();
     bool ok = true;

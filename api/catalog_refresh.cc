@@ -22,8 +22,8 @@ Result<std::vector<providers::aws::SpotPricePoint>> SpotHistory(providers::Provi
 
 }  // namespace
 
-ProviderRefresh RefreshFromProvider(providers::Provider& provider,
-                                    broker::CatalogService& catalog, const Clock& wall_clock) {
+ProviderRefresh RefreshFromProvider(providers::Provider& provider, broker::CatalogService& catalog,
+                                    const Clock& wall_clock) {
   ProviderRefresh r;
   r.provider = provider.name();
   auto offers = provider.ListOffers();

@@ -4,9 +4,8 @@
 // prices) applied as one batch, one transaction per provider. Thread-safe as far as the
 // providers and the CatalogService are (both are).
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "sky/broker/catalog_service.h"
 #include "sky/providers/provider.h"
@@ -26,8 +25,8 @@ struct ProviderRefresh {
 // Refreshes the catalog from `provider`. Never fails as a whole: a failure is recorded in the
 // result's `status` (ListOffers: nothing applied; spot history: the offers are still applied).
 // `wall_clock` (Unix time) ends the spot price window.
-ProviderRefresh RefreshFromProvider(providers::Provider& provider,
-                                    broker::CatalogService& catalog, const Clock& wall_clock);
+ProviderRefresh RefreshFromProvider(providers::Provider& provider, broker::CatalogService& catalog,
+                                    const Clock& wall_clock);
 
 // {provider, offers, spot_price_points, offers_added, offers_updated, offers_unchanged,
 //  price_points_added, ok, error (null or the status text)}.

@@ -17,7 +17,9 @@ namespace {
 using nlohmann::json;
 
 constexpr char kServerHelp[] =
-    "  --server URL   the broker (default $SKYBROKER_SERVER or http://127.0.0.1:8080)\n";
+    "  --server URL   the broker (default $SKYBROKER_SERVER or http://127.0.0.1:8080)\n"
+    "  --token TOKEN  API token (default $SKYBROKER_TOKEN, else the admin-token file that a\n"
+    "                 local serve writes beside its database)\n";
 
 const std::string kRunUsage =
     std::string("usage: skybroker run SPEC.json [--detach] [--poll-ms 1000] [--server URL]\n") +
@@ -33,6 +35,10 @@ const std::string kEventsUsage =
     "  the pipeline's event log (--follow: until the pipeline ends)\n" + kServerHelp;
 
 std::string PipelinePath(const std::string& id) { return "/v1/pipelines/" + PercentEncode(id); }
+
+BrokerClient ClientFor(const CliArgs& args) {
+  return BrokerClient::ForServer(ResolveServerUrl(args), ResolveClientToken(args));
+}
 
 // Runs a command body; an answer of an unexpected shape becomes an error, not a crash.
 int Guarded(std::ostream& err, const std::function<int()>& body) {
@@ -109,8 +115,9 @@ class Follower {
 };
 
 // 2 after printing every issue of a 400 answer; otherwise the reply's error.
-int ReportRejected(const BrokerReply& reply, const std::string& path, std::ostream& err) {
-  if (reply.status != 400) return ReportError(StatusFromReply(reply), err);
+int ReportRejected(const BrokerClient& client, const BrokerReply& reply, const std::string& path,
+                   std::ostream& err) {
+  if (reply.status != 400) return ReportError(client.ErrorFrom(reply), err);
   err << path << ": invalid pipeline spec\n";
   json details = json::array();
   if (reply.body.is_object() && reply.body.contains("error") && reply.body["error"].is_object()) {
@@ -129,10 +136,10 @@ int RunPipeline(const CliArgs& args, std::ostream& out, std::ostream& err) {
   const std::string& path = args.positional()[0];
   auto spec = ReadSpec(path);
   if (!spec.ok()) return ReportError(spec.status(), err);
-  const BrokerClient client = BrokerClient::ForServer(ResolveServerUrl(args));
+  const BrokerClient client = ClientFor(args);
   auto reply = client.Send("POST", "/v1/pipelines", *spec);
   if (!reply.ok()) return ReportError(reply.status(), err);
-  if (reply->status >= 300) return ReportRejected(*reply, path, err);
+  if (reply->status >= 300) return ReportRejected(client, *reply, path, err);
   const std::string id = reply->body.at("id").get<std::string>();
   if (args.Has("detach")) {
     out << id << "\n";
@@ -146,7 +153,7 @@ int RunPipeline(const CliArgs& args, std::ostream& out, std::ostream& err) {
 }
 
 int ShowStatus(const CliArgs& args, std::ostream& out, std::ostream& err) {
-  const BrokerClient client = BrokerClient::ForServer(ResolveServerUrl(args));
+  const BrokerClient client = ClientFor(args);
   const bool one = !args.positional().empty();
   auto answer = client.Call(
       "GET", one ? PipelinePath(args.positional()[0]) : std::string("/v1/pipelines?limit=100"));
@@ -162,7 +169,7 @@ int ShowStatus(const CliArgs& args, std::ostream& out, std::ostream& err) {
 }
 
 int CancelPipeline(const CliArgs& args, std::ostream& out, std::ostream& err) {
-  const BrokerClient client = BrokerClient::ForServer(ResolveServerUrl(args));
+  const BrokerClient client = ClientFor(args);
   auto view = client.Call("DELETE", PipelinePath(args.positional()[0]));
   if (!view.ok()) return ReportError(view.status(), err);
   PrintOutcome(*view, out);
@@ -172,7 +179,7 @@ int CancelPipeline(const CliArgs& args, std::ostream& out, std::ostream& err) {
 int ShowEvents(const CliArgs& args, std::ostream& out, std::ostream& err) {
   auto interval = PollInterval(args);
   if (!interval.ok()) return ReportError(interval.status(), err);
-  const BrokerClient client = BrokerClient::ForServer(ResolveServerUrl(args));
+  const BrokerClient client = ClientFor(args);
   const std::string& id = args.positional()[0];
   int64_t last_seq = 0;
   for (;;) {

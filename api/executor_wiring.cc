@@ -62,7 +62,8 @@ ExecutionStack::ExecutionStack(App& app, broker::ExecutorOptions options, int th
 
 ExecutionStack::~ExecutionStack() { Stop(); }
 
-Result<std::unique_ptr<ExecutionStack>> ExecutionStack::Open(const CliArgs& args, App& app) {
+Result<std::unique_ptr<ExecutionStack>> ExecutionStack::Open(
+    const CliArgs& args, App& app, MeteredProvider::OnError on_provider_error) {
   SKY_ASSIGN_OR_RETURN(auto options, ExecutorOptionsFrom(args));
   SKY_ASSIGN_OR_RETURN(const int threads, AtLeastOne(args, "executor-threads", 2));
   SKY_ASSIGN_OR_RETURN(const double speed, Positive(args, "clock-speed", 1));
@@ -76,6 +77,9 @@ Result<std::unique_ptr<ExecutionStack>> ExecutionStack::Open(const CliArgs& args
   SKY_ASSIGN_OR_RETURN(stack->tokens_, TokenMinterFor(app.db_path()));
   SKY_ASSIGN_OR_RETURN(stack->registry_,
                        ProviderRegistry::FromArgs(args, app.catalog(), stack->clock()));
+  for (providers::Provider* provider : stack->registry_->providers()) {
+    stack->metered_.push_back(std::make_unique<MeteredProvider>(*provider, on_provider_error));
+  }
   SKY_ASSIGN_OR_RETURN(stack->store_, broker::PipelineStore::Open(app.db_path()));
   return stack;
 }
@@ -83,13 +87,19 @@ Result<std::unique_ptr<ExecutionStack>> ExecutionStack::Open(const CliArgs& args
 Status ExecutionStack::CreateExecutor(const std::string& heartbeat_base_url, std::ostream& err) {
   options_.heartbeat_base_url = heartbeat_base_url;
   SKY_ASSIGN_OR_RETURN(executor_,
-                       broker::Executor::Create(*store_, app_.plans(), registry_->providers(),
+                       broker::Executor::Create(*store_, app_.plans(), providers(),
                                                 clock(), *tokens_, options_));
   Status recovered = executor_->Recover();
   if (!recovered.ok()) {
     err << "warning: recovery: " << recovered.ToString() << " (serving anyway)\n";
   }
   return Status::Ok();
+}
+
+std::vector<providers::Provider*> ExecutionStack::providers() {
+  std::vector<providers::Provider*> out;
+  for (const auto& p : metered_) out.push_back(p.get());
+  return out;
 }
 
 void ExecutionStack::Start() { executor_->Start(threads_); }

@@ -22,6 +22,7 @@
 
 #include "api/app.h"
 #include "api/cli_args.h"
+#include "api/metered_provider.h"
 #include "api/provider_registry.h"
 #include "sky/broker/executor.h"
 #include "sky/broker/pipeline_store.h"
@@ -38,8 +39,10 @@ class ExecutionStack {
   // Builds the clock and the providers and opens the PipelineStore at app.db_path() (its own
   // in-memory database when that is ":memory:"). InvalidArgument naming the flag for a bad
   // value (a speed or poll interval <= 0, fewer than 1 thread or failure); the registry's and
-  // the store's errors otherwise. `app` must outlive the stack.
-  static Result<std::unique_ptr<ExecutionStack>> Open(const CliArgs& args, App& app);
+  // the store's errors otherwise. `app` must outlive the stack. Every provider is wrapped in a
+  // MeteredProvider that reports failed calls to `on_provider_error` (when set; metrics).
+  static Result<std::unique_ptr<ExecutionStack>> Open(
+      const CliArgs& args, App& app, MeteredProvider::OnError on_provider_error = nullptr);
   ExecutionStack(const ExecutionStack&) = delete;
   ExecutionStack& operator=(const ExecutionStack&) = delete;
   ~ExecutionStack();  // stops the executor before anything it uses goes away
@@ -58,8 +61,11 @@ class ExecutionStack {
 
   // REQUIRES: CreateExecutor succeeded.
   broker::Executor& executor() { return *executor_; }
-  // The configured providers (owned by the stack), in --providers order.
-  std::vector<providers::Provider*> providers() { return registry_->providers(); }
+  // The configured providers (owned by the stack, metered), in --providers order.
+  std::vector<providers::Provider*> providers();
+  // The same providers without the metering wrapper, for catalog refresh: it needs the AWS
+  // adapter's own SpotPriceSource interface, which the wrapper does not forward.
+  std::vector<providers::Provider*> unmetered_providers() { return registry_->providers(); }
   // Starts the worker threads. REQUIRES: CreateExecutor succeeded.
   void Start();
   // Joins the workers; safe to call twice, or without CreateExecutor.
@@ -76,6 +82,7 @@ class ExecutionStack {
   std::unique_ptr<Clock> scaled_;  // null at speed 1
   std::unique_ptr<broker::TokenMinter> tokens_;
   std::unique_ptr<ProviderRegistry> registry_;
+  std::vector<std::unique_ptr<MeteredProvider>> metered_;  // one per registry provider
   std::unique_ptr<broker::PipelineStore> store_;
   std::unique_ptr<broker::Executor> executor_;
 };

@@ -54,9 +54,17 @@ void AddOperationRoutes(Router& router, const broker::OperationRunner& runner);
 // ones); `wall_clock` (Unix time) ends AWS's spot price window. All must outlive the router.
 void AddCatalogAdminRoutes(Router& router, App& app, broker::OperationRunner& runner,
                            std::vector<providers::Provider*> providers, const Clock& wall_clock);
+// POST /v1/replays and GET /v1/replays/{id}: trace replays run on `runner`; a request's
+// trace_paths must lie under one of `trace_roots` (replay_handlers.cc). `app` and `runner`
+// must outlive the router.
+void AddReplayRoutes(Router& router, App& app, broker::OperationRunner& runner,
+                     std::vector<std::string> trace_roots);
 // /v1/pipelines: submit, list, get, cancel, events, stage heartbeats (pipeline_handlers.cc).
 void AddPipelineRoutes(Router& router, const ExecutorSlot& executor);
 // GET / and the dashboard's files under `web_dir`; GET /examples/* from `examples_dir`.
 void AddStaticRoutes(Router& router, const std::string& web_dir, const std::string& examples_dir);
+// GET /openapi.json: the API's contract, read from `document_path` (api/openapi.json in the
+// source tree) on each request; 404 when the file cannot be read.
+void AddOpenApiRoute(Router& router, const std::string& document_path);
 
 }  // namespace sky::api

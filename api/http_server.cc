@@ -5,16 +5,29 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cpprest/http_listener.h>
+#include <cpprest/producerconsumerstream.h>
+#include <fstream>
 #include <iostream>
+#include <iterator>
+#include <list>
 #include <mutex>
+#include <openssl/ssl.h>
+#include <system_error>
+#include <thread>
 
 namespace sky::api {
 namespace {
 
 namespace http = web::http;
+namespace ssl = boost::asio::ssl;
 using web::http::experimental::listener::http_listener;
+using web::http::experimental::listener::http_listener_config;
+using ByteBuffer = concurrency::streams::producer_consumer_buffer<uint8_t>;
+using SteadyClock = std::chrono::steady_clock;
 
 // Asks the kernel for a free loopback port (cpprestsdk cannot report the port it bound).
 Result<int> FreePort() {
@@ -47,6 +60,7 @@ HttpRequest Convert(const http::http_request& req, std::string body) {
     out.headers[name] = v;
   }
   out.body = std::move(body);
+  out.remote_address = req.remote_address();
   return out;
 }
 
@@ -69,13 +83,84 @@ HttpResponse TooLarge(size_t limit) {
   return r;
 }
 
+// The PEM text of a TLS file; InvalidArgument naming the flag and file when unreadable.
+Result<std::string> ReadPem(const std::string& flag, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string text;
+  if (in) text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (text.empty()) return Status::InvalidArgument(flag + ": cannot read " + path);
+  return text;
+}
+
+// TLS 1.2 or later with the given chain and key. Throws boost::system::system_error.
+void ConfigureTls(ssl::context& ctx, const std::string& cert_pem, const std::string& key_pem) {
+  ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                  ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                  ssl::context::single_dh_use);
+  ctx.use_certificate_chain(boost::asio::buffer(cert_pem));
+  ctx.use_private_key(boost::asio::buffer(key_pem), ssl::context::pem);
+}
+
+// Loads both files once and tries them in a context, so that a bad file fails `serve` at
+// start rather than every handshake later.
+Status CheckTls(const ServerOptions& options, std::string& cert_pem, std::string& key_pem) {
+  if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
+    return Status::InvalidArgument("--tls-cert and --tls-key go together");
+  }
+  SKY_ASSIGN_OR_RETURN(cert_pem, ReadPem("--tls-cert", options.tls_cert_file));
+  SKY_ASSIGN_OR_RETURN(key_pem, ReadPem("--tls-key", options.tls_key_file));
+  ssl::context ctx(ssl::context::tls_server);
+  try {
+    ctx.use_certificate_chain(boost::asio::buffer(cert_pem));
+  } catch (const std::exception& e) {
+    return Status::InvalidArgument("--tls-cert: " + options.tls_cert_file +
+                                   " is not a PEM certificate chain (" + e.what() + ")");
+  }
+  try {
+    ctx.use_private_key(boost::asio::buffer(key_pem), ssl::context::pem);
+  } catch (const std::exception& e) {
+    return Status::InvalidArgument("--tls-key: " + options.tls_key_file +
+                                   " is not a PEM private key (" + e.what() + ")");
+  }
+  if (SSL_CTX_check_private_key(ctx.native_handle()) != 1) {
+    return Status::InvalidArgument("--tls-key: " + options.tls_key_file +
+                                   " does not match the certificate in " + options.tls_cert_file);
+  }
+  return Status::Ok();
+}
+
+// Sends `chunk` to the client at once (sync releases the reader's pending getn). False when
+// the buffer refused it.
+bool WriteChunk(ByteBuffer& buffer, const std::string& chunk) {
+  try {
+    buffer.putn_nocopy(reinterpret_cast<const uint8_t*>(chunk.data()), chunk.size()).wait();
+    buffer.sync().wait();
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+// The producer's next chunk; a throwing producer ends its stream.
+bool Produce(const std::function<bool(std::string&)>& stream, std::string& chunk) {
+  try {
+    return stream(chunk);
+  } catch (const std::exception&) {
+    chunk.clear();
+    return false;
+  }
+}
+
 class CpprestServer final : public HttpServer {
  public:
-  CpprestServer(const ServerOptions& options, const Router& router, int port)
+  CpprestServer(const ServerOptions& options, const Router& router, int port,
+                const http_listener_config& config)
       : options_(options),
         router_(router),
         port_(port),
-        listener_("http://" + options.host + ":" + std::to_string(port)) {}
+        listener_((options.tls_cert_file.empty() ? "http://" : "https://") + options.host + ":" +
+                      std::to_string(port),
+                  config) {}
 
   Status Open() {
     listener_.support([this](http::http_request req) { Handle(std::move(req)); });
@@ -90,6 +175,7 @@ class CpprestServer final : public HttpServer {
 
   int port() const override { return port_; }
   void Stop() override {
+    EndStreams();
     try {
       listener_.close().wait();
     } catch (const std::exception&) {
@@ -99,49 +185,139 @@ class CpprestServer final : public HttpServer {
 
  private:
   void Handle(http::http_request req) {
-    const auto start = std::chrono::steady_clock::now();
+    const auto start = SteadyClock::now();
     HttpResponse response;
+    HttpRequest request;
     try {
-      response = Process(req);
+      response = Process(req, request);
     } catch (const std::exception& e) {
       response.status = 400;
       response.body = nlohmann::json{{"error", {{"code", "bad_request"}, {"message", e.what()},
                                                 {"details", nlohmann::json::array()}}}}
                           .dump();
     }
-    try {
-      req.reply(ToCpprest(response)).wait();
-    } catch (const std::exception&) {
-      // The client went away; nothing to answer.
+    if (response.stream && !StartStream(req, response)) response = TooManyStreams();
+    if (!response.stream) {
+      try {
+        req.reply(ToCpprest(response)).wait();
+      } catch (const std::exception&) {
+        // The client went away; nothing to answer.
+      }
     }
-    Log(req, response.status, std::chrono::steady_clock::now() - start);
+    const auto elapsed = SteadyClock::now() - start;
+    if (options_.on_response) {
+      options_.on_response(request, response.status,
+                           std::chrono::duration<double>(elapsed).count());
+    }
+    // The access log is written by the auth layer (api/auth.h), which knows the tenant.
   }
 
-  HttpResponse Process(http::http_request& req) {
+  HttpResponse TooManyStreams() const {
+    return JsonReply(Status::Unavailable(
+        "the server already serves its limit of " + std::to_string(options_.max_streams) +
+        " event streams (--max-streams); try again later"));
+  }
+
+  // Replies with the stream's headers and hands its body to a pump thread; false (nothing
+  // sent) at the --max-streams limit or while stopping.
+  bool StartStream(http::http_request& req, HttpResponse& response) {
+    std::lock_guard<std::mutex> lock(streams_mu_);
+    ReapStreams();
+    if (stopping_ || streams_.size() >= static_cast<size_t>(std::max(0, options_.max_streams))) {
+      return false;
+    }
+    ByteBuffer buffer;
+    http::http_response head(static_cast<http::status_code>(response.status));
+    for (const auto& [k, v] : response.headers) head.headers().add(k, v);
+    head.set_body(buffer.create_istream(), response.content_type);  // no length: chunked
+    // The continuation observes a failed send (the client left), which pplx would otherwise
+    // report as an unobserved exception; its completion tells the pump to stop.
+    pplx::task<void> sent = req.reply(head).then([](pplx::task<void> t) {
+      try {
+        t.wait();
+      } catch (const std::exception&) {
+      }
+    });
+    Stream& stream = streams_.emplace_back();
+    try {
+      stream.thread = std::thread([this, &stream, buffer, sent, first = std::move(response.body),
+                                   produce = response.stream]() mutable {
+        Pump(buffer, sent, std::move(first), produce);
+        stream.done = true;
+      });
+    } catch (const std::system_error&) {  // no thread to spare: end the body at once
+      streams_.pop_back();
+      buffer.close(std::ios_base::out).wait();
+    }
+    return true;
+  }
+
+  // Sends `first`, then the producer's chunks, until it ends, the client leaves or the
+  // server stops; then closes the body, which ends the chunked response.
+  void Pump(ByteBuffer buffer, const pplx::task<void>& sent, std::string first,
+            const std::function<bool(std::string&)>& produce) {
+    std::string chunk = std::move(first);
+    bool more = true;
+    while ((chunk.empty() || WriteChunk(buffer, chunk)) && more && !stopping_ && !sent.is_done()) {
+      more = Produce(produce, chunk);
+    }
+    try {
+      buffer.close(std::ios_base::out).wait();
+    } catch (const std::exception&) {
+      // Already closed.
+    }
+  }
+
+  // Joins the pumps that finished. REQUIRES: streams_mu_ held.
+  void ReapStreams() {
+    for (auto it = streams_.begin(); it != streams_.end();) {
+      if (!it->done) {
+        ++it;
+        continue;
+      }
+      it->thread.join();
+      it = streams_.erase(it);
+    }
+  }
+
+  // Stops new streams and joins the running ones (each ends within one producer call), so
+  // that the listener's close, which waits for every connection, does not wait for them.
+  void EndStreams() {
+    std::list<Stream> running;
+    {
+      std::lock_guard<std::mutex> lock(streams_mu_);
+      stopping_ = true;
+      running.swap(streams_);
+    }
+    for (Stream& s : running) s.thread.join();
+  }
+
+  // The response of the router; `request` receives the converted request (without a body
+  // when it was too large).
+  HttpResponse Process(http::http_request& req, HttpRequest& request) {
+    request = Convert(req, "");
     const auto route_limit = options_.path_body_limits.find(req.request_uri().path());
     const size_t limit = route_limit == options_.path_body_limits.end() ? options_.max_body_bytes
                                                                          : route_limit->second;
     if (req.headers().content_length() > limit) return TooLarge(limit);
     std::string body = req.extract_utf8string(true).get();
     if (body.size() > limit) return TooLarge(limit);
-    return router_.Dispatch(Convert(req, std::move(body)));
-  }
-
-  void Log(const http::http_request& req, int status, std::chrono::steady_clock::duration d) {
-    nlohmann::json line = {
-        {"method", req.method()},
-        {"path", req.request_uri().path()},
-        {"status", status},
-        {"duration_ms", std::chrono::duration<double, std::milli>(d).count()}};
-    std::lock_guard<std::mutex> lock(log_mu_);
-    std::clog << line.dump() << "\n";
+    request.body = std::move(body);
+    return router_.Dispatch(request);
   }
 
   ServerOptions options_;
   const Router& router_;
   int port_;
   http_listener listener_;
-  std::mutex log_mu_;
+  // One streaming response: its pump thread, and whether the pump has returned.
+  struct Stream {
+    std::thread thread;
+    std::atomic<bool> done{false};
+  };
+  std::mutex streams_mu_;
+  std::list<Stream> streams_;  // guarded by streams_mu_; list: pumps hold their node
+  std::atomic<bool> stopping_{false};
 };
 
 }  // namespace
@@ -152,7 +328,19 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const ServerOptions& optio
   if (port == 0) {
     SKY_ASSIGN_OR_RETURN(port, FreePort());
   }
-  auto server = std::make_unique<CpprestServer>(options, router, port);
+  http_listener_config config;
+  if (!options.tls_cert_file.empty() || !options.tls_key_file.empty()) {
+    std::string cert_pem, key_pem;
+    SKY_RETURN_IF_ERROR(CheckTls(options, cert_pem, key_pem));
+    config.set_ssl_context_callback([cert_pem, key_pem](ssl::context& ctx) {
+      try {
+        ConfigureTls(ctx, cert_pem, key_pem);
+      } catch (const std::exception&) {
+        // Checked at start; should it fail now, the handshake fails, not the server.
+      }
+    });
+  }
+  auto server = std::make_unique<CpprestServer>(options, router, port, config);
   SKY_RETURN_IF_ERROR(server->Open());
   return std::unique_ptr<HttpServer>(std::move(server));
 }

@@ -1,9 +1,11 @@
 #pragma once
-// HttpServer: serves a Router over HTTP with cpprestsdk (the only cpprestsdk user besides
-// nothing: it stays in http_server.cc). Requests are handled concurrently on cpprestsdk's
-// thread pool; the Router and its handlers must be thread-safe.
+// HttpServer: serves a Router over HTTP or HTTPS with cpprestsdk (which stays in
+// http_server.cc). Requests are handled concurrently on cpprestsdk's thread pool; the Router
+// and its handlers must be thread-safe. A streaming response (HttpResponse::stream) is pumped
+// by a thread of its own, at most `max_streams` at once.
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -23,17 +25,29 @@ struct ServerOptions {
   // Request paths (exact, without the query) with their own body limit instead, e.g. uploads.
   // Default: none.
   std::map<std::string, size_t> path_body_limits;
+  // Streaming responses (server-sent events) served at once; one more gets 503. Default: 64.
+  int max_streams = 64;
+  // HTTPS: PEM files of the certificate chain and of its private key (TLS 1.2 or later). Both
+  // empty: plain HTTP. Default: empty.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // Called once per request when its response status and headers are sent, with the seconds
+  // since it arrived (metrics). Must be thread-safe. Default: none.
+  std::function<void(const HttpRequest& request, int status, double seconds)> on_response;
 };
 
 class HttpServer {
  public:
-  // Starts listening. Unavailable when the address cannot be bound.
+  // Starts listening. Unavailable when the address cannot be bound; InvalidArgument naming the
+  // file when a TLS file cannot be read or is not a PEM certificate chain or key (or the key
+  // does not match the certificate), or when only one of the two is given.
   static Result<std::unique_ptr<HttpServer>> Start(const ServerOptions& options,
                                                    const Router& router);
   virtual ~HttpServer() = default;
   // The port actually bound.
   virtual int port() const = 0;
-  // Stops accepting and waits for the listener to close.
+  // Ends the streams (each within one call of its producer), stops accepting and waits for
+  // the listener to close.
   virtual void Stop() = 0;
 };
 

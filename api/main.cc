@@ -22,12 +22,16 @@ constexpr char kUsage[] =
     "  status         list pipelines, or show one (ID) with its stages and cost\n"
     "  cancel         cancel a pipeline (ID)\n"
     "  events         print a pipeline's event log (ID, --follow)\n"
+    "  token          API tokens: create --tenant T --role R, list, revoke ID\n"
+    "  replay         replay a pipeline against spot traces per policy (--trace DIR)\n"
     "\n"
     "common flags: --db PATH (default $SKYBROKER_DB or ~/.local/share/skybroker/skybroker.db)\n"
     "              --catalog PATH... (query files directly, in memory)\n"
     "              --data-dir DIR (bundled data; default $SKYBROKER_DATA_DIR)\n"
     "run, status, cancel, events: --server URL (default $SKYBROKER_SERVER or\n"
     "              http://127.0.0.1:8080, a running 'skybroker serve')\n"
+    "              --token TOKEN (default $SKYBROKER_TOKEN or the admin-token file\n"
+    "              beside the database)\n"
     "'skybroker COMMAND --help' shows a command's flags.\n"
     "exit codes: 0 ok, 2 bad input, 3 infeasible plan, 1 anything else\n";
 
@@ -41,6 +45,7 @@ int main(int argc, char** argv) {
       {"plan", sky::api::RunPlan},     {"refresh", sky::api::RunRefresh},
       {"run", sky::api::RunRun},       {"status", sky::api::RunStatus},
       {"cancel", sky::api::RunCancel}, {"events", sky::api::RunEvents},
+      {"token", sky::api::RunToken},   {"replay", sky::api::RunReplay},
   };
   if (argc < 2) {
     std::cerr << kUsage;

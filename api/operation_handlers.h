@@ -5,9 +5,8 @@
 //    created_at(_unix), finished_at(_unix) (null while unfinished)}.
 // Operations live in memory: after a restart their ids answer 404. Pure functions; thread-safe.
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "api/router.h"
 #include "sky/broker/operations.h"

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "api/event_stream.h"
 #include "api/handlers.h"
 #include "api/pipeline_json.h"
 #include "api/status_http.h"
@@ -123,6 +124,16 @@ Result<json> Events(broker::Executor& ex, const std::string& id, const HttpReque
   return json{{"events", list}, {"last_seq", last}};
 }
 
+// The events as server-sent events while the pipeline runs (event_stream.h).
+HttpResponse StreamEvents(broker::Executor& ex, const std::string& id, const HttpRequest& req) {
+  auto after = ResumeAfter(req);
+  if (!after.ok()) return JsonReply(after.status());
+  if (auto owned = OwnedPipeline(ex, id, TenantOf(req)); !owned.ok()) {
+    return JsonReply(owned.status());
+  }
+  return EventStreamResponse(ex, id, *after);
+}
+
 // The token of "Authorization: Bearer <token>"; Unauthenticated when there is none.
 Result<std::string> BearerToken(const HttpRequest& req) {
   auto it = req.headers.find("authorization");
@@ -184,6 +195,7 @@ void AddPipelineRoutes(Router& router, const ExecutorSlot& slot) {
              }));
   router.Add("GET", "/v1/pipelines/{id}/events",
              WithExecutor(slot, [](broker::Executor& ex, const HttpRequest& req, const Params& p) {
+               if (WantsEventStream(req)) return StreamEvents(ex, p[0], req);
                return JsonReply(Events(ex, p[0], req));
              }));
   router.Add("POST", "/v1/pipelines/{id}/stages/{stage}/heartbeat",

@@ -28,8 +28,8 @@ HttpResponse RawJson(std::string body) {
 // The solve, as JSON text: the plan, or {"frontier": [plans]}.
 broker::OperationRunner::Work SolveWork(const broker::PlanService& plans,
                                         planner::PipelineSpec spec, bool frontier) {
-  return [&plans, spec = std::move(spec), frontier](broker::Progress& progress)
-             -> Result<std::string> {
+  return [&plans, spec = std::move(spec),
+          frontier](broker::Progress& progress) -> Result<std::string> {
     progress.Set(0, 1, frontier ? "solving the frontier" : "solving");
     planner::PlannerOptions options;
     if (frontier) {

@@ -27,8 +27,8 @@ std::vector<std::string> Split(const std::string& path) {
   return parts;
 }
 
-bool Match(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
-           std::vector<std::string>& params) {
+bool MatchSegments(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
+                   std::vector<std::string>& params) {
   params.clear();
   for (size_t i = 0; i < pattern.size(); ++i) {
     if (pattern[i] == "*") {
@@ -83,12 +83,26 @@ void Router::Add(const std::string& method, const std::string& pattern, Handler 
   routes_.push_back({method, pattern, Split(pattern), std::move(handler)});
 }
 
+bool PatternMatches(const std::string& pattern, const std::string& path) {
+  std::vector<std::string> params;
+  return MatchSegments(Split(pattern), Split(path), params);
+}
+
+bool Router::Allows(const HttpRequest& request) const {
+  const std::vector<std::string> path = Split(request.path);
+  std::vector<std::string> params;
+  for (const auto& route : routes_) {
+    if (route.method == request.method && MatchSegments(route.segments, path, params)) return true;
+  }
+  return false;
+}
+
 std::string Router::PatternFor(const HttpRequest& request) const {
   const std::vector<std::string> path = Split(request.path);
   std::vector<std::string> params;
   std::string other_method;
   for (const auto& route : routes_) {
-    if (!Match(route.segments, path, params)) continue;
+    if (!MatchSegments(route.segments, path, params)) continue;
     if (route.method == request.method) return route.pattern;
     if (other_method.empty()) other_method = route.pattern;
   }
@@ -100,7 +114,7 @@ HttpResponse Router::Dispatch(const HttpRequest& request) const {
   std::vector<std::string> params;
   std::string allowed;
   for (const auto& route : routes_) {
-    if (!Match(route.segments, path, params)) continue;
+    if (!MatchSegments(route.segments, path, params)) continue;
     if (route.method != request.method) {
       allowed += (allowed.empty() ? "" : ", ") + route.method;
       continue;

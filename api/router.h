@@ -28,6 +28,7 @@ struct HttpRequest {
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
   Principal principal;  // set by the auth layer; handlers scope tenant data by it
+  std::string remote_address;  // the client's IP address; empty when unknown
 };
 
 struct HttpResponse {
@@ -52,14 +53,26 @@ std::string PercentDecode(const std::string& text, bool plus_as_space = false);
 // A JSON response from a Result: 200 with the value, or the error body and status.
 HttpResponse JsonReply(const Result<nlohmann::json>& result, int ok_status = 200);
 
+// True when the raw (percent-encoded) `path` matches `pattern`, in Router::Add's syntax (a
+// trailing `*` also matches nothing: "/v1/pipelines/*" matches "/v1/pipelines").
+bool PatternMatches(const std::string& pattern, const std::string& path);
+
+// Dispatch is virtual so that a layer in front of the handlers (api/auth.h's AuthLayer) is
+// served wherever a Router is.
 class Router {
  public:
+  virtual ~Router() = default;
+
   // `pattern` is a path whose segments may be `{name}` (one segment) or end in `*` (the rest).
   void Add(const std::string& method, const std::string& pattern, Handler handler);
 
   // 404 for an unknown path, 405 (with Allow) for a known path with another method. Any
   // exception from a handler becomes a 500 with a JSON error body, never a crash.
-  HttpResponse Dispatch(const HttpRequest& request) const;
+  virtual HttpResponse Dispatch(const HttpRequest& request) const;
+
+  // True when a route of the request's method matches its path (Dispatch reaches a handler,
+  // not a 404 or 405).
+  bool Allows(const HttpRequest& request) const;
 
   // The pattern of the route whose path matches `request` ("/v1/pipelines/{id}"), preferring
   // one of the request's method; empty when no path matches. For metrics and logs, which must

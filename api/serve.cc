@@ -1,17 +1,24 @@
 // `skybroker serve`: the REST API and the dashboard, until SIGINT or SIGTERM.
 #include <csignal>
 #include <cstdlib>
+#include <fstream>
+#include <utility>
 
 #include "api/app.h"
+#include "api/auth_wiring.h"
 #include "api/cli_commands.h"
 #include "api/executor_wiring.h"
 #include "api/handlers.h"
 #include "api/http_server.h"
 #include "api/provider_registry.h"
+#include "api/server_metrics.h"
 #include "sky/broker/operations.h"
 
 #ifndef SKY_DEFAULT_WEB_DIR
 #define SKY_DEFAULT_WEB_DIR "web"
+#endif
+#ifndef SKY_DEFAULT_OPENAPI_FILE
+#define SKY_DEFAULT_OPENAPI_FILE "api/openapi.json"
 #endif
 
 namespace sky::api {
@@ -20,8 +27,21 @@ namespace {
 constexpr char kUsage[] =
     "usage: skybroker serve [--host 127.0.0.1] [--port 8080] [--web-dir DIR]\n"
     "         [--max-body-bytes N] [--max-upload-bytes N] [--plan-wait-ms MS]\n"
+    "         [--max-streams N] [--tls-cert FILE --tls-key FILE]\n"
     "         [--db PATH] [--catalog PATH...]\n"
     "         [--providers sim,aws,gcp,lambda,runpod] [provider endpoint flags, see refresh]\n"
+    "serving:\n"
+    "  --max-streams N          event streams (server-sent events) at once; more get 503\n"
+    "                           (default 64)\n"
+    "  --tls-cert FILE          serve HTTPS (TLS 1.2+) with this PEM certificate chain...\n"
+    "  --tls-key FILE           ...and this PEM private key (both or neither)\n"
+    "auth (see `skybroker token --help`):\n"
+    "  --auth on|off            require API tokens (default on; with no token in the database,\n"
+    "                           serve writes an admin token to admin-token beside it)\n"
+    "  --public-catalog         catalog reads (offers, accelerators) need no token\n"
+    "  --rate-limit N           requests per second per token or client address, bursts of 2N;\n"
+    "                           more get 429 (default 0: no limit)\n"
+    "  --access-log PATH|-|off  one JSON line per request (default -: stderr)\n"
     "pipeline execution:\n"
     "  --poll-seconds S         describe interval of a live instance (default 30)\n"
     "  --clock-speed X          run time X times faster than the wall clock (default 1)\n"
@@ -34,6 +54,8 @@ constexpr char kUsage[] =
     "  --max-upload-bytes N     largest POST /v1/catalog/ingest body (default 64 MiB)\n"
     "  --plan-wait-ms MS        POST /v1/plans answers at once when solved within MS,\n"
     "                           else 202 with an operation (default 2000; 0: always 202)\n"
+    "  --trace-dir DIR          POST /v1/replays may name trace_paths under DIR, besides\n"
+    "                           <data-dir>/traces\n"
     "simulated cloud (--providers sim):\n"
     "  --sim-state FILE         keep the sim's instances in FILE across restarts\n"
     "  --sim-boot-seconds S     launch to running (default 60)\n"
@@ -56,6 +78,30 @@ std::string WebDir(const CliArgs& args) {
   return SKY_DEFAULT_WEB_DIR;
 }
 
+// --max-streams, --tls-cert and --tls-key (both or neither; HttpServer::Start reads them).
+Status StreamAndTlsOptions(const CliArgs& args, ServerOptions& options) {
+  SKY_ASSIGN_OR_RETURN(auto max_streams, args.GetInt("max-streams"));
+  if (max_streams && (*max_streams < 0 || *max_streams > 100000)) {
+    return Status::InvalidArgument("flag --max-streams: must be between 0 and 100000");
+  }
+  if (max_streams) options.max_streams = static_cast<int>(*max_streams);
+  auto cert = args.Get("tls-cert");
+  auto key = args.Get("tls-key");
+  if (cert.has_value() != key.has_value()) {
+    return Status::InvalidArgument(
+        "flags --tls-cert and --tls-key go together: give both or neither");
+  }
+  if (!cert) return Status::Ok();
+  for (const auto& [flag, path] : {std::pair{"tls-cert", *cert}, std::pair{"tls-key", *key}}) {
+    if (!std::ifstream(path)) {  // before the catalog loads; the server checks the contents
+      return Status::InvalidArgument(std::string("flag --") + flag + ": cannot read " + path);
+    }
+  }
+  options.tls_cert_file = *cert;
+  options.tls_key_file = *key;
+  return Status::Ok();
+}
+
 Result<ServerOptions> OptionsFrom(const CliArgs& args) {
   ServerOptions options;
   if (auto host = args.Get("host")) options.host = *host;
@@ -70,7 +116,28 @@ Result<ServerOptions> OptionsFrom(const CliArgs& args) {
   }
   options.path_body_limits["/v1/catalog/ingest"] =
       max_upload ? static_cast<size_t>(*max_upload) : kDefaultMaxUploadBytes;
+  SKY_RETURN_IF_ERROR(StreamAndTlsOptions(args, options));
   return options;
+}
+
+// Feeds `metrics` from the planner and the HTTP server, and at scrape time from the catalog
+// and the executor; adds GET /metrics. Before anything runs: the solve observer must be set
+// while the plan service has a single user.
+void WireMetrics(ServerMetrics& metrics, App& app, const ExecutorSlot& slot, Router& router,
+                 ServerOptions& options) {
+  app.plans().SetSolveObserver([&metrics](double seconds) { metrics.ObserveSolve(seconds); });
+  metrics.CollectFrom(app.catalog(), slot);
+  AddMetricsRoutes(router, metrics);
+  options.on_response = [&metrics, &router](const HttpRequest& req, int status, double seconds) {
+    metrics.ObserveRequest(req.method, router.PatternFor(req), status, seconds);
+  };
+}
+
+MeteredProvider::OnError CountErrorsIn(ServerMetrics& metrics) {
+  return [&metrics](const std::string& provider, const std::string& operation,
+                    const Status& status) {
+    metrics.CountProviderError(provider, operation, status);
+  };
 }
 
 // Blocks the stop signals before any thread starts, so that only sigwait sees them.
@@ -99,6 +166,7 @@ struct OperationWiring {
   const Clock& wall_clock;
   std::vector<providers::Provider*> providers;
   std::chrono::milliseconds plan_wait;
+  std::vector<std::string> trace_roots;  // where POST /v1/replays may read traces
 };
 
 void AddRoutes(Router& router, App& app, const ExecutorSlot& slot, const OperationWiring& ops,
@@ -108,8 +176,10 @@ void AddRoutes(Router& router, App& app, const ExecutorSlot& slot, const Operati
   AddPlanRoutes(router, app, ops.runner, ops.plan_wait);
   AddOperationRoutes(router, ops.runner);
   AddCatalogAdminRoutes(router, app, ops.runner, ops.providers, ops.wall_clock);
+  AddReplayRoutes(router, app, ops.runner, ops.trace_roots);
   AddPipelineRoutes(router, slot);
   AddStaticRoutes(router, web_dir, app.data_dir() + "/examples");
+  AddOpenApiRoute(router, SKY_DEFAULT_OPENAPI_FILE);
 }
 
 }  // namespace
@@ -118,8 +188,11 @@ int RunServe(const Words& words, std::ostream& out, std::ostream& err) {
   FlagSpec spec;
   spec.singles.insert({"host", "port", "web-dir", "max-body-bytes"});
   spec.singles.insert({"max-upload-bytes", "plan-wait-ms"});
+  spec.singles.insert("trace-dir");
+  spec.singles.insert({"max-streams", "tls-cert", "tls-key"});
   AddProviderFlags(spec);
   AddExecutorFlags(spec);
+  AddAuthFlags(spec);
   ParsedCommand parsed = ParseCommand(words, spec, kUsage, 0, 0, out, err);
   if (!parsed.args) return parsed.exit_code;
   const CliArgs* args = &*parsed.args;
@@ -128,24 +201,32 @@ int RunServe(const Words& words, std::ostream& out, std::ostream& err) {
   auto plan_wait = PlanWait(*args);
   if (!plan_wait.ok()) return ReportError(plan_wait.status(), err);
   BlockStopSignals();
+  ServerMetrics metrics;  // first: it outlives everything that reports to it
   auto app = App::Open(*args, err);
   if (!app.ok()) return ReportError(app.status(), err);
   // Built now so that bad provider or executor flags fail before the server starts.
-  auto stack = ExecutionStack::Open(*args, **app);
+  auto stack = ExecutionStack::Open(*args, **app, CountErrorsIn(metrics));
   if (!stack.ok()) return ReportError(stack.status(), err);
   ExecutorSlot slot((*stack)->clock());
   // Operations are stamped with wall time; declared after the App and the stack, so that the
   // runner (which joins running work) goes before what that work uses.
   const WallClock wall_clock;
   broker::OperationRunner runner(wall_clock);
-  Router router;
-  AddRoutes(router, **app, slot, {runner, wall_clock, (*stack)->providers(), *plan_wait},
-            WebDir(*args));
+  auto auth = AuthStack::Open(*args, (*app)->db_path(), err);
+  if (!auth.ok()) return ReportError(auth.status(), err);
+  Router& router = (*auth)->router();  // the routes behind the auth layer
+  WireMetrics(metrics, **app, slot, router, *options);
+  std::vector<std::string> trace_roots = {(*app)->data_dir() + "/traces"};
+  if (auto dir = args->Get("trace-dir")) trace_roots.push_back(*dir);
+  const OperationWiring ops{runner, wall_clock, (*stack)->unmetered_providers(), *plan_wait,
+                            trace_roots};
+  AddRoutes(router, **app, slot, ops, WebDir(*args));
   // The server starts before the executor: heartbeat URLs need the port actually bound
   // (--port 0). Pipeline routes answer 503 until the executor has recovered.
   auto server = HttpServer::Start(*options, router);
   if (!server.ok()) return ReportError(server.status(), err);
-  const std::string url = "http://" + options->host + ":" + std::to_string((*server)->port());
+  const std::string url = (options->tls_cert_file.empty() ? "http://" : "https://") +
+                          options->host + ":" + std::to_string((*server)->port());
   if (Status s = (*stack)->CreateExecutor(url, err); !s.ok()) {
     (*server)->Stop();
     return ReportError(s, err);

@@ -1,4 +1,5 @@
-// The dashboard's static files. Paths are confined to `web_dir` (no "..").
+// The dashboard's static files (paths confined to `web_dir`: no ".."), and the API's OpenAPI
+// document.
 #include <fstream>
 #include <sstream>
 
@@ -21,18 +22,23 @@ std::string ContentType(const std::string& path) {
   return "application/octet-stream";
 }
 
-HttpResponse ServeFile(const std::string& web_dir, std::string rel) {
-  if (rel.empty()) rel = "index.html";
-  if (rel.find("..") != std::string::npos) return JsonReply(Status::NotFound("no file " + rel));
-  std::ifstream in(web_dir + "/" + rel, std::ios::binary);
-  if (!in) return JsonReply(Status::NotFound("no file " + rel));
+// The file at `path` as the body; NotFound naming `shown` when it cannot be read.
+HttpResponse FileReply(const std::string& path, const std::string& shown) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return JsonReply(Status::NotFound("no file " + shown));
   std::stringstream buf;
   buf << in.rdbuf();
   HttpResponse r;
-  r.content_type = ContentType(rel);
+  r.content_type = ContentType(path);
   r.body = buf.str();
   r.headers["Cache-Control"] = "no-cache";
   return r;
+}
+
+HttpResponse ServeFile(const std::string& web_dir, std::string rel) {
+  if (rel.empty()) rel = "index.html";
+  if (rel.find("..") != std::string::npos) return JsonReply(Status::NotFound("no file " + rel));
+  return FileReply(web_dir + "/" + rel, rel);
 }
 
 }  // namespace
@@ -46,6 +52,13 @@ void AddStaticRoutes(Router& router, const std::string& web_dir, const std::stri
   });
   router.Add("GET", "/examples/*", [examples_dir](const HttpRequest&, const auto& params) {
     return ServeFile(examples_dir, params[0]);
+  });
+}
+
+void AddOpenApiRoute(Router& router, const std::string& document_path) {
+  // Read per request, like the dashboard's files: an edited document is served at once.
+  router.Add("GET", "/openapi.json", [document_path](const HttpRequest&, const auto&) {
+    return FileReply(document_path, "openapi.json");
   });
 }
 

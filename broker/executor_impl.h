@@ -38,6 +38,12 @@ struct PipelineRun {
     double backoff_seconds = 0;   // current throttling back-off (0: none)
   };
   std::map<std::string, StageTimers> timers;
+  // With a market policy: each stage's candidate places per market, cheapest first, found
+  // through the planner once (executor_market.cc).
+  struct MarketCandidates {
+    std::vector<Offer> spot, on_demand;
+  };
+  std::map<std::string, MarketCandidates> candidates;
 };
 
 class Executor::Impl {
@@ -104,7 +110,28 @@ class Executor::Impl {
   providers::LaunchRequest BuildLaunchRequest(const PipelineRecord& record,
                                               const PipelineRun& run, const StageRecord& stage,
                                               const AttemptRecord& attempt, const Offer& offer);
+  std::optional<double> StartAttempt(const PipelineRecord& record, PipelineRun& run,
+                                     const StageRecord& stage, const Offer& offer,
+                                     const std::string& why);
   double Backoff(PipelineRun::StageTimers& timers);
+
+  // executor_market.cc: decisions of ExecutorOptions::market_policy
+  std::optional<double> LaunchByPolicy(const PipelineRecord& record, PipelineRun& run,
+                                       const StageRecord& stage);
+  // At a poll of a running instance: nullopt to keep it, else when to look again after
+  // stopping it because the policy wants another market (or none).
+  std::optional<double> ReviewMarket(const PipelineRecord& record, PipelineRun& run,
+                                     const StageRecord& stage, const providers::Instance& instance,
+                                     double checkpoint);
+  const PipelineRun::MarketCandidates& CandidatesFor(PipelineRun& run, const std::string& stage);
+  std::vector<Offer> EnumeratePlaces(const PipelineRun& run, const std::string& stage,
+                                     Market market);
+  MarketView ViewFor(const PipelineRecord& record, const PipelineRun& run,
+                     const StageRecord& stage, double checkpoint, std::optional<Market> current,
+                     const PipelineRun::MarketCandidates& places);
+  const Offer* FirstPlace(const std::vector<Offer>& places, bool probe);
+  std::optional<double> WaitForMarket(const PipelineRecord& record, const StageRecord& stage,
+                                      const MarketDecision& decision);
 
   // executor_monitor.cc
   std::optional<double> PollStage(const PipelineRecord& record, PipelineRun& run,

@@ -40,6 +40,7 @@ bool Executor::Impl::PredecessorsDone(const PipelineRecord& record,
 
 std::optional<double> Executor::Impl::LaunchStage(const PipelineRecord& record, PipelineRun& run,
                                                   const StageRecord& stage) {
+  if (options_.market_policy) return LaunchByPolicy(record, run, stage);
   const planner::StagePlacement* placement = PlacementOf(run, stage.name);
   std::optional<Offer> offer = placement ? FindOffer(placement->offer_id) : std::nullopt;
   // Late enough that the rest of the plan, shifted by the delay, would miss the deadline.
@@ -62,6 +63,12 @@ std::optional<double> Executor::Impl::LaunchStage(const PipelineRecord& record, 
       return Now();
     }
   }
+  return StartAttempt(record, run, stage, *offer, "");
+}
+
+std::optional<double> Executor::Impl::StartAttempt(const PipelineRecord& record, PipelineRun& run,
+                                                   const StageRecord& stage, const Offer& offer,
+                                                   const std::string& why) {
   if (stage.attempt + 1 > options_.max_stage_attempts) {
     (void)TransitionStage(record.id, stage.name, StageState::kFailed,
                           "gave up after " + std::to_string(stage.attempt) + " launch attempts");
@@ -71,21 +78,22 @@ std::optional<double> Executor::Impl::LaunchStage(const PipelineRecord& record, 
   attempt.pipeline_id = record.id;
   attempt.stage = stage.name;
   attempt.attempt = stage.attempt + 1;
-  attempt.offer_id = offer->id;
-  attempt.provider = offer->provider;
-  attempt.location = offer->location_id();
-  attempt.market = std::string(MarketName(offer->market));
-  attempt.price_per_hour = offer->price_per_hour;
+  attempt.offer_id = offer.id;
+  attempt.provider = offer.provider;
+  attempt.location = offer.location_id();
+  attempt.market = std::string(MarketName(offer.market));
+  attempt.price_per_hour = offer.price_per_hour;
   attempt.idempotency_key = AttemptKey(record.id, StageIndex(run, stage.name), attempt.attempt);
   attempt.requested_at = Now();
-  const std::string reason = "attempt " + std::to_string(attempt.attempt) + " on " + offer->id +
-                             " (" + attempt.market + ", " + Price(offer->price_per_hour) + ")";
+  const std::string reason = "attempt " + std::to_string(attempt.attempt) + " on " + offer.id +
+                             " (" + attempt.market + ", " + Price(offer.price_per_hour) + ")" +
+                             (why.empty() ? "" : ": " + why);
   Status recorded = store_.RecordLaunch(
       attempt, tokens_.Hash(tokens_.TokenFor(attempt.idempotency_key)),
       StageState::kProvisioning, reason, Now());
   if (!recorded.ok()) return Now() + options_.poll_seconds;
   if (stage.state != StageState::kProvisioning) CountTransition();
-  return CallLaunch(record, run, stage, attempt, *offer);
+  return CallLaunch(record, run, stage, attempt, offer);
 }
 
 std::optional<double> Executor::Impl::RetryLaunch(const PipelineRecord& record, PipelineRun& run,
@@ -210,6 +218,8 @@ std::optional<double> Executor::Impl::OnLaunchError(const PipelineRecord& record
   (void)Event(record.id, stage.name, kind,
               error.message() + "; blocking " + key + " for " + Minutes(cooldown) +
                   " and trying the next candidate");
+  // A market policy chooses the next place itself, knowing this one has no capacity now.
+  if (options_.market_policy) return now;
   Status replanned = Replan(record, run, stage.name, kind + " at " + key);
   if (!replanned.ok()) {
     (void)TransitionStage(record.id, stage.name, StageState::kFailed,

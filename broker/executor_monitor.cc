@@ -1,5 +1,6 @@
 // provisioning | running: poll `describe` so that silent preemptions are seen, apply what the
 // instance reports (heartbeats, or the agent report a provider relays), and act on exits.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -92,6 +93,13 @@ std::optional<double> Executor::Impl::OnInstance(const PipelineRecord& record, P
     (void)TransitionStage(record.id, stage.name, StageState::kRunning,
                           "instance " + instance.id + " running in " + instance.provider + ":" +
                               instance.region + (instance.zone.empty() ? "" : ":" + instance.zone));
+  }
+  if (options_.market_policy && instance.state == providers::InstanceState::kRunning) {
+    const double saved =
+        std::max(stage.checkpoint, instance.agent ? instance.agent->checkpoint : 0.0);
+    if (std::optional<double> moved = ReviewMarket(record, run, stage, instance, saved)) {
+      return moved;
+    }
   }
   PipelineRun::StageTimers& timers = run.timers[stage.name];
   timers.next_poll_at = Now() + options_.poll_seconds;

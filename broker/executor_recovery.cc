@@ -34,17 +34,21 @@ std::optional<double> Executor::Impl::RecoverStage(const PipelineRecord& record,
   if (stage.state == StageState::kPreempted) {
     char checkpoint[16];
     std::snprintf(checkpoint, sizeof checkpoint, "%.0f%%", stage.checkpoint * 100);
+    const std::string how = options_.market_policy
+                                ? std::string(options_.market_policy->name()) + " places"
+                                : std::string("re-planning");
     Status moved = TransitionStage(record.id, stage.name, StageState::kRecovering,
-                                   std::string("re-planning the remaining work from checkpoint ") +
-                                       checkpoint);
+                                   how + " the remaining work from checkpoint " + checkpoint);
     if (!moved.ok()) return Now() + options_.poll_seconds;
+    current.state = StageState::kRecovering;
+    // A market policy decides where (and whether) to go next when it launches.
+    if (options_.market_policy) return LaunchStage(record, run, current);
     Status replanned = Replan(record, run, stage.name, "preemption of '" + stage.name + "'");
     if (!replanned.ok()) {
       (void)TransitionStage(record.id, stage.name, StageState::kFailed,
                             "no candidate offer left: " + replanned.message());
       return Now();
     }
-    current.state = StageState::kRecovering;
   }
   return LaunchStage(record, run, current);
 }

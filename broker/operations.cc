@@ -21,20 +21,28 @@ struct OperationRunner::Operation {
 
 std::string_view Name(OperationKind kind) {
   switch (kind) {
-    case OperationKind::kPlan: return "plan";
-    case OperationKind::kIngest: return "ingest";
-    case OperationKind::kRefresh: return "refresh";
-    case OperationKind::kReplay: return "replay";
+    case OperationKind::kPlan:
+      return "plan";
+    case OperationKind::kIngest:
+      return "ingest";
+    case OperationKind::kRefresh:
+      return "refresh";
+    case OperationKind::kReplay:
+      return "replay";
   }
   return "unknown";
 }
 
 std::string_view Name(OperationState state) {
   switch (state) {
-    case OperationState::kQueued: return "queued";
-    case OperationState::kRunning: return "running";
-    case OperationState::kSucceeded: return "succeeded";
-    case OperationState::kFailed: return "failed";
+    case OperationState::kQueued:
+      return "queued";
+    case OperationState::kRunning:
+      return "running";
+    case OperationState::kSucceeded:
+      return "succeeded";
+    case OperationState::kFailed:
+      return "failed";
   }
   return "unknown";
 }
@@ -86,8 +94,7 @@ Result<std::string> OperationRunner::Submit(OperationKind kind, std::string tena
   return raw->id;
 }
 
-Result<OperationView> OperationRunner::Get(const std::string& id,
-                                           const std::string& tenant) const {
+Result<OperationView> OperationRunner::Get(const std::string& id, const std::string& tenant) const {
   std::lock_guard<std::mutex> lock(mu_);
   const Operation* op = FindLocked(id, tenant);
   if (op == nullptr) return Status::NotFound("no operation " + id);
@@ -169,7 +176,8 @@ void OperationRunner::EvictLocked() {
   const double now = clock_.NowSeconds();
   while (!finished_.empty()) {
     auto it = ops_.find(finished_.front());
-    const bool expired = it != ops_.end() && *it->second->finished_at + options_.keep_seconds <= now;
+    const bool expired =
+        it != ops_.end() && *it->second->finished_at + options_.keep_seconds <= now;
     if (finished_.size() <= options_.max_finished && !expired) break;
     if (it != ops_.end()) ops_.erase(it);
     finished_.pop_front();

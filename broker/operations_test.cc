@@ -34,6 +34,7 @@ OperationRunner::Work Returning(std::string json) {
   return [json](Progress&) -> Result<std::string> { return json; };
 }
 
+// Tests declare what the work uses before the runner, so that it outlives the workers.
 class OperationRunnerTest : public ::testing::Test {
  protected:
   ManualClock clock_{1000};
@@ -60,9 +61,9 @@ TEST_F(OperationRunnerTest, RunsWorkAndKeepsItsResult) {
 TEST_F(OperationRunnerTest, OneWorkerRunsOperationsInSubmissionOrder) {
   OperationRunnerOptions options;
   options.threads = 1;
-  OperationRunner runner(clock_, options);
   std::mutex mu;
   std::vector<int> order;
+  OperationRunner runner(clock_, options);
   std::vector<std::string> ids;
   for (int i = 0; i < 5; ++i) {
     auto id = runner.Submit(OperationKind::kPlan, "t", [&, i](Progress&) -> Result<std::string> {
@@ -78,8 +79,8 @@ TEST_F(OperationRunnerTest, OneWorkerRunsOperationsInSubmissionOrder) {
 }
 
 TEST_F(OperationRunnerTest, WaitReturnsTheUnfinishedViewWhenTheTimeoutPasses) {
-  OperationRunner runner(clock_);
   Gate gate;
+  OperationRunner runner(clock_);
   auto id = runner.Submit(OperationKind::kPlan, "t", [&gate](Progress& p) {
     p.Set(3, 10, "solving");
     return gate.Blocking("{\"plan\":true}")(p);
@@ -100,9 +101,9 @@ TEST_F(OperationRunnerTest, WaitReturnsTheUnfinishedViewWhenTheTimeoutPasses) {
 }
 
 TEST_F(OperationRunnerTest, ProgressIsVisibleWhileTheWorkRuns) {
-  OperationRunner runner(clock_);
   Gate gate;
   std::promise<void> reported;
+  OperationRunner runner(clock_);
   auto id = runner.Submit(OperationKind::kIngest, "t", [&](Progress& p) {
     p.Set(1, 4, "reading vms.csv");
     reported.set_value();
@@ -180,8 +181,8 @@ TEST_F(OperationRunnerTest, OnlyTheLastMaxFinishedOperationsAreKept) {
 TEST_F(OperationRunnerTest, RunningOperationsAreNeverDropped) {
   OperationRunnerOptions options;
   options.keep_seconds = 1;
-  OperationRunner runner(clock_, options);
   Gate gate;
+  OperationRunner runner(clock_, options);
   auto id = runner.Submit(OperationKind::kRefresh, "t", gate.Blocking());
   ASSERT_TRUE(id.ok());
   clock_.Advance(100);
@@ -194,9 +195,9 @@ TEST_F(OperationRunnerTest, SubmitFailsWhenTooManyOperationsWait) {
   OperationRunnerOptions options;
   options.threads = 1;
   options.max_queued = 1;
-  OperationRunner runner(clock_, options);
   Gate gate;
   std::promise<void> started;
+  OperationRunner runner(clock_, options);
   auto running = runner.Submit(OperationKind::kPlan, "t", [&](Progress& p) {
     started.set_value();
     return gate.Blocking()(p);
@@ -213,10 +214,10 @@ TEST_F(OperationRunnerTest, SubmitFailsWhenTooManyOperationsWait) {
 }
 
 TEST_F(OperationRunnerTest, ConcurrentSubmitsAllRunWithDistinctIds) {
-  OperationRunner runner(clock_);
   constexpr int kThreads = 4;
   constexpr int kEach = 50;
   std::atomic<int> ran{0};
+  OperationRunner runner(clock_);
   std::vector<std::vector<std::string>> ids(kThreads);
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
@@ -250,12 +251,15 @@ TEST_F(OperationRunnerTest, DestructorDropsQueuedWorkUnrun) {
   {
     OperationRunnerOptions options;
     options.threads = 1;
-    OperationRunner runner(clock_, options);
     std::promise<void> started;
-    ASSERT_TRUE(runner.Submit(OperationKind::kPlan, "t", [&](Progress& p) {
-      started.set_value();
-      return gate.Blocking()(p);
-    }).ok());
+    OperationRunner runner(clock_, options);
+    ASSERT_TRUE(runner
+                    .Submit(OperationKind::kPlan, "t",
+                            [&](Progress& p) {
+                              started.set_value();
+                              return gate.Blocking()(p);
+                            })
+                    .ok());
     started.get_future().wait();
     auto queued = runner.Submit(OperationKind::kPlan, "t", [&queued_ran, captured](Progress&) {
       queued_ran = true;

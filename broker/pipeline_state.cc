@@ -57,7 +57,9 @@ bool IsStageArrow(StageState from, StageState to) {
     case StageState::kPending:
       return to == StageState::kProvisioning;
     case StageState::kProvisioning:
-      return to == StageState::kRunning || to == StageState::kPreempted;
+      // -> recovering: a market policy waits with no instance after a refused launch.
+      return to == StageState::kRunning || to == StageState::kPreempted ||
+             to == StageState::kRecovering;
     case StageState::kRunning:
       return to == StageState::kSucceeded || to == StageState::kPreempted ||
              to == StageState::kRecovering;

@@ -82,7 +82,7 @@ TEST(PipelineStateTest, ExactlyTheDesignedStageArrowsAreLegal) {
       {S::kRecovering, S::kProvisioning}, {S::kPending, S::kFailed},
       {S::kProvisioning, S::kFailed},     {S::kRunning, S::kFailed},
       {S::kPreempted, S::kFailed},        {S::kRecovering, S::kFailed},
-      {S::kRunning, S::kRecovering}};
+      {S::kRunning, S::kRecovering},      {S::kProvisioning, S::kRecovering}};
   for (S from : kAllStage) {
     for (S to : kAllStage) {
       const Status s = CheckTransition(from, to);

@@ -180,8 +180,8 @@ TEST_F(PipelineStoreAttemptsTest, RecordLaunchErrorsWriteNothing) {
   EXPECT_TRUE(rejected(Attempt("nope", "train", 2), S::kProvisioning).IsNotFound());
   EXPECT_TRUE(rejected(Attempt("p1", "nope", 2), S::kProvisioning).IsNotFound());
   EXPECT_TRUE(rejected(Attempt("p1", "train", 1), S::kProvisioning).IsAlreadyExists());
-  // Illegal arrows: provisioning -> recovering, failed -> provisioning.
-  EXPECT_TRUE(rejected(Attempt("p1", "train", 2), S::kRecovering).IsFailedPrecondition());
+  // Illegal arrows: provisioning -> succeeded, failed -> provisioning.
+  EXPECT_TRUE(rejected(Attempt("p1", "train", 2), S::kSucceeded).IsFailedPrecondition());
   EXPECT_TRUE(rejected(Attempt("p1", "prep", 1), S::kProvisioning).IsFailedPrecondition());
   EXPECT_EQ(store_->Attempts("p1").value().size(), 1u);
   EXPECT_EQ(store_->Transitions("p1").value().size(), 2u);

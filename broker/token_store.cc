@@ -132,8 +132,7 @@ Status TokenStore::Migrate() {
       const int64_t current = row ? max.Int(0) : 0;
       if (current > latest) {
         return Status::FailedPrecondition("auth schema version " + std::to_string(current) +
-                                          " is newer than this broker's " +
-                                          std::to_string(latest));
+                                          " is newer than this broker's " + std::to_string(latest));
       }
       done = current == latest;
       if (done) return Status::Ok();

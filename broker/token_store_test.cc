@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <set>
+#include <vector>
 
 #include "catalog/sqlite_db.h"
 #include "sky/broker/pipeline_store.h"
@@ -73,21 +74,23 @@ TEST_F(TokenStoreTest, IdsAreUniqueAndHashesAreUnique) {
 }
 
 TEST_F(TokenStoreTest, RejectsBadTenantRoleAndHash) {
-  for (const std::string tenant : {"", "Acme", "-a", "a b", "a.b", std::string(64, 'a')}) {
+  for (const std::string& tenant :
+       std::vector<std::string>{"", "Acme", "-a", "a b", "a.b", std::string(64, 'a')}) {
     auto r = store_->Create(tenant, "user", kHashA, 1);
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << tenant;
     EXPECT_NE(r.status().message().find("[a-z0-9][a-z0-9_-]{0,62}"), std::string::npos);
   }
-  for (const std::string tenant : {"a", "0", "a_b-c", std::string(63, 'z')}) {
+  for (const std::string& tenant :
+       std::vector<std::string>{"a", "0", "a_b-c", std::string(63, 'z')}) {
     EXPECT_TRUE(ValidateTenantName(tenant).ok()) << tenant;
   }
   auto role = store_->Create("acme", "root", kHashA, 1);
   EXPECT_EQ(role.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(role.status().message().find("admin, user or viewer"), std::string::npos);
   // Anything but a SHA-256 hex digest (a plaintext token, say) is refused.
-  for (const std::string hash : {"sky_" + std::string(64, 'a'), std::string(64, 'A'), "abc"}) {
-    EXPECT_EQ(store_->Create("acme", "user", hash, 1).status().code(),
-              StatusCode::kInvalidArgument)
+  for (const std::string& hash :
+       std::vector<std::string>{"sky_" + std::string(64, 'a'), std::string(64, 'A'), "abc"}) {
+    EXPECT_EQ(store_->Create("acme", "user", hash, 1).status().code(), StatusCode::kInvalidArgument)
         << hash;
   }
   auto count = store_->Count();

@@ -53,8 +53,10 @@ class CrashTest : public BinaryTest {
 
   // Starts serve on the same database, sim cloud and clock as every earlier start.
   bool StartServer() {
-    return serve_.Start({"--db", Path("broker.db"), "--providers", "sim", "--sim-state",
-                         Path("sim.json"), "--clock-speed", "200", "--clock-origin", kOrigin,
+    // --auth off: this test is about durability, not tokens (auth_e2e_test covers those).
+    return serve_.Start({"--db", Path("broker.db"), "--auth", "off", "--providers", "sim",
+                         "--sim-state", Path("sim.json"), "--clock-speed", "200",
+                         "--clock-origin", kOrigin,
                          "--poll-seconds", "30", "--sim-boot-seconds", "60",
                          "--sim-api-latency", "0.3", "--sim-preemption-rate", "0.5"},
                         Path("serve-" + std::to_string(starts_++) + ".log"));

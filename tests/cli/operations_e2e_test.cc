@@ -5,9 +5,8 @@
 
 #include <fstream>
 #include <iterator>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "tests/cli/cli_test_util.h"
 #include "tests/cli/serve_process.h"
@@ -33,8 +32,8 @@ std::string ReadAll(const fs::path& path) {
 std::string Location(const std::string& headers) {
   std::istringstream in(headers);
   for (std::string line; std::getline(in, line);) {
-    if (line.size() > 9 && (line.compare(0, 9, "Location:") == 0 ||
-                            line.compare(0, 9, "location:") == 0)) {
+    if (line.size() > 9 &&
+        (line.compare(0, 9, "Location:") == 0 || line.compare(0, 9, "location:") == 0)) {
       std::string value = line.substr(9);
       while (!value.empty() && (value.back() == '\r' || value.back() == ' ')) value.pop_back();
       return value.substr(value.find_first_not_of(' '));
@@ -53,8 +52,8 @@ class OperationsE2eTest : public BinaryTest {
       args.insert(args.end(), {"--auth", "off"});
     }
     args.insert(args.end(), extra.begin(), extra.end());
-    ASSERT_TRUE(serve_.Start(args, (dir_ / "serve.log").string()))
-        << "server did not start:\n" << serve_.Errors();
+    ASSERT_TRUE(serve_.Start(args, (dir_ / "serve.log").string())) << "server did not start:\n"
+                                                                   << serve_.Errors();
   }
   void TearDown() override {
     if (serve_.running()) {

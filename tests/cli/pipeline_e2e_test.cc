@@ -35,9 +35,10 @@ class PipelineE2eTest : public BinaryTest {
   void SetUp() override {
     BinaryTest::SetUp();
     const std::string db = (dir_ / "sky.db").string();
-    ASSERT_TRUE(serve_.Start({"--db", db, "--providers", "sim", "--clock-speed", "3600",
-                              "--clock-origin", "1700000000", "--poll-seconds", "5",
-                              "--sim-boot-seconds", "30"},
+    // --auth off: tokens and tenants are auth_e2e_test's subject.
+    ASSERT_TRUE(serve_.Start({"--db", db, "--auth", "off", "--providers", "sim",
+                              "--clock-speed", "3600", "--clock-origin", "1700000000",
+                              "--poll-seconds", "5", "--sim-boot-seconds", "30"},
                              (dir_ / "serve.log").string()))
         << "server did not start:\n" << serve_.Errors();
     port_ = serve_.port();

@@ -15,7 +15,9 @@ class ServeE2eTest : public BinaryTest {
  protected:
   void SetUp() override {
     BinaryTest::SetUp();
-    ASSERT_TRUE(serve_.Start({"--db", (dir_ / "sky.db").string()}, (dir_ / "serve.log").string()))
+    // --auth off: tokens are auth_e2e_test's subject.
+    ASSERT_TRUE(serve_.Start({"--db", (dir_ / "sky.db").string(), "--auth", "off"},
+                             (dir_ / "serve.log").string()))
         << "server did not start:\n" << serve_.Errors();
   }
   void TearDown() override {

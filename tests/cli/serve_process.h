@@ -64,7 +64,8 @@ class ServeProcess {
       }
       std::ifstream in(log_);
       std::string line;
-      if (std::getline(in, line) && line.find("serving http://127.0.0.1:") != std::string::npos) {
+      if (std::getline(in, line) && line.find("serving http") != std::string::npos &&
+          line.find("://127.0.0.1:") != std::string::npos) {  // http or https
         const size_t at = line.find("127.0.0.1:") + 10;
         port_ = line.substr(at, line.find(' ', at) - at);
       }

@@ -167,16 +167,33 @@ std::string PrismServer::BinaryPath() {
 
 Result<std::unique_ptr<PrismServer>> PrismServer::Start(const std::string& spec_path,
                                                         const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {"mock", "-h", "127.0.0.1", "-p", "{port}", "--errors"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  args.push_back(spec_path);
+  return Launch(std::move(args));
+}
+
+Result<std::unique_ptr<PrismServer>> PrismServer::StartProxy(
+    const std::string& spec_path, const std::string& upstream,
+    const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {"proxy", "-h", "127.0.0.1", "-p", "{port}", "--errors"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  args.push_back(spec_path);
+  args.push_back(upstream);
+  return Launch(std::move(args));
+}
+
+Result<std::unique_ptr<PrismServer>> PrismServer::Launch(std::vector<std::string> args) {
   const int port = FreePort();
   if (port <= 0) return Status::Unavailable("no free port on 127.0.0.1");
+  for (std::string& arg : args) {
+    if (arg == "{port}") arg = std::to_string(port);
+  }
+  args.insert(args.begin(), BinaryPath());
   char log_template[] = "/tmp/sky-prism-XXXXXX";
   const int log_fd = mkstemp(log_template);
   if (log_fd < 0) return Status::Unavailable("cannot create Prism's log file");
   close(log_fd);
-  std::vector<std::string> args = {BinaryPath(),         "mock",    "-h", "127.0.0.1", "-p",
-                                   std::to_string(port), "--errors"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  args.push_back(spec_path);
   SKY_ASSIGN_OR_RETURN(pid_t pid, Spawn(args, log_template));
   const auto deadline = Clock::now() + std::chrono::seconds(90);
   while (Clock::now() < deadline) {

@@ -1,9 +1,10 @@
 #pragma once
 // Test-only helpers for adapter tests against Stoplight Prism (npm @stoplight/prism-cli,
 // installed in tests/node_modules): PrismServer runs `prism mock` on an OpenAPI document on
-// 127.0.0.1, and PrismCheckingClient forces error codes (`Prefer: code=N`) and records every
-// request or response Prism found invalid. Used by the lambda and runpod *_prism_test.cc and
-// tests/cli/refresh_e2e_test.cc.
+// 127.0.0.1 (or `prism proxy` in front of a real server), and PrismCheckingClient forces error
+// codes (`Prefer: code=N`) and records every request or response Prism found invalid. Used by
+// the lambda and runpod *_prism_test.cc, tests/cli/refresh_e2e_test.cc and (proxy mode, our
+// own api/openapi.json) tests/cli/contract_e2e_test.cc.
 
 #include <sys/types.h>
 
@@ -29,6 +30,16 @@ class PrismServer {
   static Result<std::unique_ptr<PrismServer>> Start(const std::string& spec_path,
                                                     const std::vector<std::string>& extra = {});
 
+  // Starts `prism proxy -h 127.0.0.1 -p <free port> --errors [extra...] <spec> <upstream>`
+  // likewise: each request is checked against `spec` and forwarded to `upstream`
+  // ("http://127.0.0.1:8080"), and each response checked on its way back. A response that
+  // breaks the spec becomes Prism's 500 (type .../prism/errors#VIOLATIONS); a request that
+  // does is answered by Prism (422, or 401 without the declared credentials) and never
+  // forwarded; either way the `sl-violations` header says what was wrong.
+  static Result<std::unique_ptr<PrismServer>> StartProxy(
+      const std::string& spec_path, const std::string& upstream,
+      const std::vector<std::string>& extra = {});
+
   // Stops the whole process group (SIGTERM, then SIGKILL) and reaps it.
   ~PrismServer();
   PrismServer(const PrismServer&) = delete;
@@ -43,6 +54,9 @@ class PrismServer {
  private:
   PrismServer(pid_t pid, int port, std::string log_path)
       : pid_(pid), port_(port), log_path_(std::move(log_path)) {}
+  // Runs prism with `args` (after the binary; "{port}" replaced by a free port) and waits
+  // until it listens.
+  static Result<std::unique_ptr<PrismServer>> Launch(std::vector<std::string> args);
 
   const pid_t pid_;
   const int port_;

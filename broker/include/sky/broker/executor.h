@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sky/broker/market_policy.h"
 #include "sky/broker/pipeline_store.h"
 #include "sky/broker/plan_service.h"
 #include "sky/planner/spec.h"
@@ -67,6 +68,14 @@ struct ExecutorOptions {
   planner::PlannerOptions planner;
   // Seed of the back-off jitter. Default: 1.
   uint64_t seed = 1;
+  // Decides per stage between spot, on-demand and waiting (market_policy.h) in place of the
+  // planner-driven failover above: a launch takes the first candidate place of the chosen
+  // market, a refusal or preemption is no re-plan, and a running stage whose market the policy
+  // no longer wants is stopped at its checkpoint. Not owned; must outlive the executor.
+  // Default: null (no policy).
+  const MarketPolicy* market_policy = nullptr;
+  // With a market policy: tells spot capacity without launching. Not owned. Default: null.
+  const CapacityProbe* capacity_probe = nullptr;
 };
 
 // What a heartbeat (or a provider's relayed agent report) says about a stage attempt.

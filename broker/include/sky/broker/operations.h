@@ -140,11 +140,11 @@ class OperationRunner {
   // Guarded by mu_. Operations are heap-allocated so that a worker may use one while the map
   // changes; only finished ones are ever erased.
   std::map<std::string, std::unique_ptr<Operation>> ops_;
-  std::deque<Operation*> queue_;         // guarded by mu_; submission order
-  std::deque<std::string> finished_;     // guarded by mu_; ids in finishing order
-  std::mt19937_64 rng_;                  // guarded by mu_
-  bool stop_ = false;                    // guarded by mu_
-  std::vector<std::thread> workers_;     // last: started after everything above exists
+  std::deque<Operation*> queue_;      // guarded by mu_; submission order
+  std::deque<std::string> finished_;  // guarded by mu_; ids in finishing order
+  std::mt19937_64 rng_;               // guarded by mu_
+  bool stop_ = false;                 // guarded by mu_
+  std::vector<std::thread> workers_;  // last: started after everything above exists
 };
 
 }  // namespace sky::broker

@@ -1,0 +1,56 @@
+#pragma once
+// AuthStack: what `serve` authenticates with, built from its flags:
+//   --auth on|off            check API tokens (default on)
+//   --public-catalog         catalog reads need no token
+//   --rate-limit N           requests per second per token or client address, bursts of 2N
+//                            (default 0: no limit)
+//   --access-log PATH|-|off  one JSON line per request (default "-": stderr)
+// It owns the TokenStore (the API database file; its own in-memory database for ":memory:"),
+// the access log and the AuthLayer, the Router that serve adds its routes to.
+// With auth on and no unrevoked token in the store, it creates a bootstrap admin token for
+// tenant "default" and writes it to `<directory of the database>/admin-token` (mode 0600), or,
+// for an in-memory database, prints it once on `err`; it never goes to the access log.
+// Not thread-safe to build; the layer it holds is thread-safe.
+
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "api/access_log.h"
+#include "api/auth.h"
+#include "api/cli_args.h"
+#include "sky/broker/token_store.h"
+#include "sky/types/clock.h"
+
+namespace sky::api {
+
+// Adds the flags above to `spec`.
+void AddAuthFlags(FlagSpec& spec);
+
+// The file the bootstrap admin token goes to for the database at `db_path`:
+// "<its directory>/admin-token" ("./admin-token" for a bare file name).
+std::string AdminTokenPath(const std::string& db_path);
+
+class AuthStack {
+ public:
+  // InvalidArgument naming the flag for a bad value; Unavailable when the access log or the
+  // admin-token file cannot be written; the TokenStore's errors otherwise.
+  static Result<std::unique_ptr<AuthStack>> Open(const CliArgs& args, const std::string& db_path,
+                                                 std::ostream& err);
+  AuthStack(const AuthStack&) = delete;
+  AuthStack& operator=(const AuthStack&) = delete;
+
+  // The router to add the routes to and serve.
+  AuthLayer& router() { return *layer_; }
+
+ private:
+  AuthStack() = default;
+
+  // Declared in dependency order: the layer (last) goes first.
+  WallClock clock_;
+  std::unique_ptr<broker::TokenStore> store_;
+  std::unique_ptr<AccessLog> log_;
+  std::unique_ptr<AuthLayer> layer_;
+};
+
+}  // namespace sky::api
