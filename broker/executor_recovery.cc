@@ -122,22 +122,29 @@ Status Executor::Impl::ExplainOnDemandSwitch(const PipelineRecord& record,
     }
   }
   if (switched.empty() || !work.spec.deadline_hours) return Status::Ok();
-  // Would spot still fit the time left? Only a spot-only plan can tell deadline from price.
-  planner::PipelineSpec spot_only = work.spec;
-  spot_only.constraints.markets = {Market::kSpot};
+  // Why on-demand? Without its deadline the planner answers by price (and blocked places)
+  // alone: a stage that would then stay on spot was moved by the deadline.
+  planner::PipelineSpec relaxed = work.spec;
+  relaxed.deadline_hours.reset();
   planner::PlannerOptions options = options_.planner;
   options.excluded = blocklist_.Active(Now());
-  auto spot = plans_.Plan(spot_only, options);
-  const bool deadline_bound = spot.ok() && spot->status == planner::PlanStatus::kInfeasible;
+  auto by_price = plans_.Plan(relaxed, options);
+  std::set<std::string> spot_by_price;
+  if (by_price.ok()) {
+    for (const auto& p : by_price->stages) {
+      if (p.market == Market::kSpot) spot_by_price.insert(p.name);
+    }
+  }
   for (const auto& name : switched) {
-    if (deadline_bound) {
+    if (spot_by_price.count(name)) {
       (void)Event(record.id, name, "deadline",
                   "switching '" + name + "' to on-demand: " + Fixed(work.hours_left, "h") +
                       " left before the deadline is too little for spot's worst case "
                       "(the Can't Be Late safety net)");
     } else {
       (void)Event(record.id, name, "market",
-                  "'" + name + "' moves to on-demand: cheaper than the spot places left");
+                  "'" + name + "' moves to on-demand: the cheapest place left (" +
+                      std::to_string(options.excluded.size()) + " places in cool-down)");
     }
   }
   return Status::Ok();

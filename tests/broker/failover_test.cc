@@ -141,6 +141,22 @@ TEST_F(FailoverTest, DeadlineThatBecomesTightForcesOnDemand) {
   EXPECT_LE(p->updated_at, p->created_at + 6 * 3600) << "the deadline is met";
 }
 
+// Regression: an on-demand move forced by blocked spot zones was blamed on the deadline.
+TEST_F(FailoverTest, OnDemandAfterEverySpotZoneIsBlockedIsNotBlamedOnTheDeadline) {
+  PreemptingProvider cloud(*sim_, clock_, "train", 600, /*times=*/3);
+  StartExecutor(cloud);
+  const std::string id = Submit(ThreeStageSpec(
+      24, R"(, "constraints": {"regions": ["us-central1"]})"));
+  ASSERT_EQ(RunUntilTerminal(id), PipelineState::kSucceeded) << EventLog(id);
+  auto train = AttemptsOf(id, "train");
+  ASSERT_EQ(train.size(), 4u);
+  EXPECT_EQ(train[3].market, "on_demand");
+  EXPECT_TRUE(EventsOf(id, "deadline").empty()) << EventLog(id);
+  auto market = EventsOf(id, "market");
+  ASSERT_EQ(market.size(), 1u) << EventLog(id);
+  EXPECT_TRUE(Contains(market[0].message, "the cheapest place left")) << market[0].message;
+}
+
 TEST_F(FailoverTest, StageFailingThreeTimesFailsThePipelineWithItsLogs) {
   FailingCommandProvider cloud(*sim_, "train", 3);
   StartExecutor(cloud);
