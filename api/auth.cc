@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <utility>
+#include <vector>
 
 #include "api/token_minter.h"
 #include "providers/auth/crypto.h"
@@ -109,9 +111,17 @@ std::string FormatRate(double rate) {
 }  // namespace
 
 Access AccessFor(const std::string& method, const std::string& path) {
-  for (const Rule& rule : kPolicy) {
+  // Runs on every request: the table's patterns are split once, the path once per call.
+  static const auto* const kPatterns = [] {
+    auto* patterns = new std::vector<std::vector<std::string>>();
+    for (const Rule& rule : kPolicy) patterns->push_back(SplitPath(rule.pattern));
+    return patterns;
+  }();
+  const std::vector<std::string> segments = SplitPath(path);
+  for (size_t i = 0; i < std::size(kPolicy); ++i) {
+    const Rule& rule = kPolicy[i];
     if ((std::string_view(rule.method) == "*" || method == rule.method) &&
-        PatternMatches(rule.pattern, path)) {
+        SegmentsMatch((*kPatterns)[i], segments)) {
       return rule.access;
     }
   }

@@ -1,7 +1,8 @@
 #pragma once
 // HttpServer: serves a Router over HTTP or HTTPS with cpprestsdk (which stays in
-// http_server.cc). Requests are handled concurrently on cpprestsdk's thread pool; the Router
-// and its handlers must be thread-safe. A streaming response (HttpResponse::stream) is pumped
+// http_server.cc). Requests are handled concurrently on cpprestsdk's thread pool (bodies are
+// read asynchronously, so that no pool thread waits for another); the Router and its handlers
+// must be thread-safe. A streaming response (HttpResponse::stream) is pumped
 // by a thread of its own, at most `max_streams` at once.
 
 #include <cstddef>
@@ -27,6 +28,11 @@ struct ServerOptions {
   std::map<std::string, size_t> path_body_limits;
   // Streaming responses (server-sent events) served at once; one more gets 503. Default: 64.
   int max_streams = 64;
+  // Threads of cpprestsdk's pool, which reads requests and runs the handlers; a handler that
+  // waits (a plan solving within --plan-wait-ms) holds one. The pool is process-wide: the
+  // first server started in a process sizes it. 0: twice the cores, at least 4 (cpprestsdk's
+  // own default of 40 makes tail latency several times worse on a small machine). Default: 0.
+  int threads = 0;
   // HTTPS: PEM files of the certificate chain and of its private key (TLS 1.2 or later). Both
   // empty: plain HTTP. Default: empty.
   std::string tls_cert_file;

@@ -1,5 +1,7 @@
 #include "api/offer_json.h"
 
+#include "api/json_text.h"
+
 namespace sky::api {
 namespace {
 
@@ -31,6 +33,48 @@ nlohmann::json OfferToJson(const Offer& o) {
       {"source", o.source},
   };
   return j;
+}
+
+namespace {
+
+void AppendTextOrNull(std::string& out, const std::string& text) {
+  if (text.empty()) {
+    out += "null";
+  } else {
+    AppendJsonString(out, text);
+  }
+}
+
+void AppendIntOrNull(std::string& out, const std::optional<int>& value) {
+  if (value) {
+    AppendJsonInt(out, *value);
+  } else {
+    out += "null";
+  }
+}
+
+}  // namespace
+
+void AppendOfferJson(std::string& out, const Offer& o) {
+  JsonObject j(out);  // members sorted by name, as nlohmann's std::map orders them
+  AppendTextOrNull(j.Key("accelerator"), o.accelerator);
+  AppendJsonInt(j.Key("accelerator_count"), o.accelerator_count);
+  AppendJsonNumber(j.Key("accelerator_memory_gb"), o.accelerator_memory_gb);
+  AppendIntOrNull(j.Key("available"), o.available);
+  AppendJsonString(j.Key("id"), o.id);
+  AppendJsonString(j.Key("instance_type"), o.instance_type);
+  AppendJsonString(j.Key("market"), MarketName(o.market));
+  AppendJsonNumber(j.Key("memory_gb"), o.memory_gb);
+  AppendJsonString(j.Key("observed_at"), o.observed_at);
+  AppendJsonNumber(j.Key("price_per_accelerator_hour"), o.price_per_accelerator_hour());
+  AppendJsonNumber(j.Key("price_per_hour"), o.price_per_hour);
+  AppendJsonString(j.Key("provider"), o.provider);
+  AppendJsonString(j.Key("region"), o.region);
+  AppendIntOrNull(j.Key("reserved_term_months"), o.reserved_term_months);
+  AppendJsonString(j.Key("source"), o.source);
+  AppendJsonNumber(j.Key("vcpus"), o.vcpus);
+  AppendTextOrNull(j.Key("zone"), o.zone);
+  j.Close();
 }
 
 nlohmann::json AcceleratorToJson(const catalog::AcceleratorSummary& s) {

@@ -56,6 +56,11 @@ HttpResponse JsonReply(const Result<nlohmann::json>& result, int ok_status = 200
 // True when the raw (percent-encoded) `path` matches `pattern`, in Router::Add's syntax (a
 // trailing `*` also matches nothing: "/v1/pipelines/*" matches "/v1/pipelines").
 bool PatternMatches(const std::string& pattern, const std::string& path);
+// The same in two steps, for matching one path against many patterns: SplitPath gives the
+// percent-decoded segments of a raw path or pattern (empty segments dropped), and
+// SegmentsMatch compares a pattern's segments with a path's.
+std::vector<std::string> SplitPath(const std::string& path);
+bool SegmentsMatch(const std::vector<std::string>& pattern, const std::vector<std::string>& path);
 
 // Dispatch is virtual so that a layer in front of the handlers (api/auth.h's AuthLayer) is
 // served wherever a Router is.

@@ -27,12 +27,14 @@ namespace {
 constexpr char kUsage[] =
     "usage: skybroker serve [--host 127.0.0.1] [--port 8080] [--web-dir DIR]\n"
     "         [--max-body-bytes N] [--max-upload-bytes N] [--plan-wait-ms MS]\n"
-    "         [--max-streams N] [--tls-cert FILE --tls-key FILE]\n"
+    "         [--max-streams N] [--http-threads N] [--tls-cert FILE --tls-key FILE]\n"
     "         [--db PATH] [--catalog PATH...]\n"
     "         [--providers sim,aws,gcp,lambda,runpod] [provider endpoint flags, see refresh]\n"
     "serving:\n"
     "  --max-streams N          event streams (server-sent events) at once; more get 503\n"
     "                           (default 64)\n"
+    "  --http-threads N         threads reading requests and running handlers (default:\n"
+    "                           twice the cores, at least 4)\n"
     "  --tls-cert FILE          serve HTTPS (TLS 1.2+) with this PEM certificate chain...\n"
     "  --tls-key FILE           ...and this PEM private key (both or neither)\n"
     "auth (see `skybroker token --help`):\n"
@@ -78,13 +80,19 @@ std::string WebDir(const CliArgs& args) {
   return SKY_DEFAULT_WEB_DIR;
 }
 
-// --max-streams, --tls-cert and --tls-key (both or neither; HttpServer::Start reads them).
+// --max-streams, --http-threads, --tls-cert and --tls-key (both or neither; HttpServer::Start
+// reads them).
 Status StreamAndTlsOptions(const CliArgs& args, ServerOptions& options) {
   SKY_ASSIGN_OR_RETURN(auto max_streams, args.GetInt("max-streams"));
   if (max_streams && (*max_streams < 0 || *max_streams > 100000)) {
     return Status::InvalidArgument("flag --max-streams: must be between 0 and 100000");
   }
   if (max_streams) options.max_streams = static_cast<int>(*max_streams);
+  SKY_ASSIGN_OR_RETURN(auto threads, args.GetInt("http-threads"));
+  if (threads && (*threads < 1 || *threads > 1000)) {
+    return Status::InvalidArgument("flag --http-threads: must be between 1 and 1000");
+  }
+  if (threads) options.threads = static_cast<int>(*threads);
   auto cert = args.Get("tls-cert");
   auto key = args.Get("tls-key");
   if (cert.has_value() != key.has_value()) {
@@ -189,7 +197,7 @@ int RunServe(const Words& words, std::ostream& out, std::ostream& err) {
   spec.singles.insert({"host", "port", "web-dir", "max-body-bytes"});
   spec.singles.insert({"max-upload-bytes", "plan-wait-ms"});
   spec.singles.insert("trace-dir");
-  spec.singles.insert({"max-streams", "tls-cert", "tls-key"});
+  spec.singles.insert({"max-streams", "tls-cert", "tls-key", "http-threads"});
   AddProviderFlags(spec);
   AddExecutorFlags(spec);
   AddAuthFlags(spec);
