@@ -80,8 +80,6 @@ class Executor::Impl {
   Status Recover();
 
  private:
-  using StageRecordRef = const StageRecord&;
-
   // executor_pipeline.cc
   Result<PipelineRun*> RunFor(const PipelineRecord& record);
   Status PlanPipeline(const PipelineRecord& record, PipelineRun& run);

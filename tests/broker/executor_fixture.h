@@ -1,8 +1,7 @@
 #pragma once
-// The executor on real parts: a SQLite file in a temp dir, the catalog service and planner on a
-// small offer set, the sim cloud on a manual clock, and whatever fault wrapper a test puts in
-// front of the sim. Time moves only through RunFor/RunUntilTerminal, so failover timeouts run
-// without sleeping.
+// The executor on real parts (SQLite file, catalog, planner, sim cloud) on a manual clock, with
+// whatever fault wrapper a test puts in front of the sim; time moves only through RunFor and
+// RunUntilTerminal, so failover timeouts run without sleeping.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
