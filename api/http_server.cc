@@ -77,9 +77,10 @@ http::http_response ToCpprest(HttpResponse& r) {
 HttpResponse ErrorResponse(int status, const std::string& code, const std::string& message) {
   HttpResponse r;
   r.status = status;
-  r.body = nlohmann::json{{"error", {{"code", code}, {"message", message},
-                                     {"details", nlohmann::json::array()}}}}
-               .dump();
+  r.body =
+      nlohmann::json{
+          {"error", {{"code", code}, {"message", message}, {"details", nlohmann::json::array()}}}}
+          .dump();
   return r;
 }
 

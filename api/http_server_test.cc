@@ -16,21 +16,31 @@
 namespace sky::api {
 namespace {
 
-// Sends `request` on a new connection and returns everything read until the server closes it
-// (empty after 5 s without an answer).
-std::string Exchange(int port, const std::string& request) {
+// A connection to 127.0.0.1:`port` whose reads give up after 5 s; -1 on failure.
+int Connect(int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return "";
+  if (fd < 0) return -1;
   timeval timeout{5, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Sends `request` on a new connection and returns everything read until the server closes it
+// (empty after 5 s without an answer).
+std::string Exchange(int port, const std::string& request) {
+  const int fd = Connect(port);
+  if (fd < 0) return "";
   std::string reply;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
-          static_cast<ssize_t>(request.size())) {
+  if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
+      static_cast<ssize_t>(request.size())) {
     char buf[4096];
     for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) reply.append(buf, n);
   }
@@ -46,41 +56,32 @@ std::string Post(const std::string& path, const std::string& body) {
 // Sends `count` GET requests one after another on one keep-alive connection (as wrk does);
 // returns how many were answered 200.
 int KeepAliveGets(int port, const std::string& path, int count) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  const int fd = Connect(port);
   if (fd < 0) return 0;
-  timeval timeout{5, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  int ok = 0;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-    const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-    std::string pending;
-    for (int i = 0; i < count; ++i) {
-      if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) < 0) break;
-      // One response: headers, then Content-Length bytes of body.
-      size_t end;
-      char buf[4096];
-      while ((end = pending.find("\r\n\r\n")) == std::string::npos) {
-        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-        if (n <= 0) break;
-        pending.append(buf, n);
-      }
-      if (end == std::string::npos) break;
-      const size_t length_at = pending.find("Content-Length: ");
-      const size_t length =
-          length_at < end ? std::stoul(pending.substr(length_at + 16)) : 0;
-      while (pending.size() < end + 4 + length) {
-        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-        if (n <= 0) break;
-        pending.append(buf, n);
-      }
-      if (pending.size() < end + 4 + length) break;
-      if (pending.rfind("HTTP/1.1 200", 0) == 0) ++ok;
-      pending.erase(0, end + 4 + length);
+  const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  std::string pending;
+  char buf[4096];
+  // Reads until `pending` holds `size` bytes; false when the connection ends first.
+  const auto fill = [&](size_t size) {
+    while (pending.size() < size) {
+      const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) return false;
+      pending.append(buf, n);
     }
+    return true;
+  };
+  int ok = 0;
+  for (int i = 0; i < count; ++i) {
+    if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) < 0) break;
+    size_t end;  // one response: headers, then Content-Length bytes of body
+    while ((end = pending.find("\r\n\r\n")) == std::string::npos && fill(pending.size() + 1)) {
+    }
+    if (end == std::string::npos) break;
+    const size_t at = pending.find("Content-Length: ");
+    const size_t length = at < end ? std::stoul(pending.substr(at + 16)) : 0;
+    if (!fill(end + 4 + length)) break;
+    if (pending.rfind("HTTP/1.1 200", 0) == 0) ++ok;
+    pending.erase(0, end + 4 + length);
   }
   ::close(fd);
   return ok;

@@ -66,9 +66,9 @@ void AppendJsonNumber(std::string& out, double value) {
   const double magnitude = std::fabs(value);
   const bool fixed = magnitude == 0 || (magnitude >= 1e-4 && magnitude < 1e15);
   char text[64];
-  const auto result = std::to_chars(text, text + sizeof text, value,
-                                    fixed ? std::chars_format::fixed
-                                          : std::chars_format::scientific);
+  const auto result =
+      std::to_chars(text, text + sizeof text, value,
+                    fixed ? std::chars_format::fixed : std::chars_format::scientific);
   const std::string_view written(text, static_cast<size_t>(result.ptr - text));
   out += written;
   // dump() marks a whole double as a double: 40.0, not 40.

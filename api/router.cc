@@ -14,8 +14,6 @@ int HexValue(char c) {
   return -1;
 }
 
-std::vector<std::string> Split(const std::string& path) { return SplitPath(path); }
-
 bool MatchSegments(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
                    std::vector<std::string>& params) {
   params.clear();
@@ -91,16 +89,16 @@ HttpResponse JsonReply(const Result<nlohmann::json>& result, int ok_status) {
 }
 
 void Router::Add(const std::string& method, const std::string& pattern, Handler handler) {
-  routes_.push_back({method, pattern, Split(pattern), std::move(handler)});
+  routes_.push_back({method, pattern, SplitPath(pattern), std::move(handler)});
 }
 
 bool PatternMatches(const std::string& pattern, const std::string& path) {
   std::vector<std::string> params;
-  return MatchSegments(Split(pattern), Split(path), params);
+  return MatchSegments(SplitPath(pattern), SplitPath(path), params);
 }
 
 bool Router::Allows(const HttpRequest& request) const {
-  const std::vector<std::string> path = Split(request.path);
+  const std::vector<std::string> path = SplitPath(request.path);
   std::vector<std::string> params;
   for (const auto& route : routes_) {
     if (route.method == request.method && MatchSegments(route.segments, path, params)) return true;
@@ -109,7 +107,7 @@ bool Router::Allows(const HttpRequest& request) const {
 }
 
 std::string Router::PatternFor(const HttpRequest& request) const {
-  const std::vector<std::string> path = Split(request.path);
+  const std::vector<std::string> path = SplitPath(request.path);
   std::vector<std::string> params;
   std::string other_method;
   for (const auto& route : routes_) {
@@ -121,7 +119,7 @@ std::string Router::PatternFor(const HttpRequest& request) const {
 }
 
 HttpResponse Router::Dispatch(const HttpRequest& request) const {
-  const std::vector<std::string> path = Split(request.path);
+  const std::vector<std::string> path = SplitPath(request.path);
   std::vector<std::string> params;
   std::string allowed;
   for (const auto& route : routes_) {

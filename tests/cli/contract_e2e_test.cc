@@ -135,16 +135,28 @@ class ContractE2eTest : public ::testing::Test {
     // The clock starts at the wall clock's now: from a fixed origin in the past, 3600x time
     // would be centuries ahead, and a 5-digit year is not an RFC 3339 date-time.
     const std::string origin = std::to_string(std::time(nullptr));
-    const std::vector<std::string> common = {
-        "--providers", "sim", "--clock-speed", "3600", "--clock-origin", origin,
-        "--poll-seconds", "5", "--sim-boot-seconds", "30"};
-    std::vector<std::string> main_args = {"--db", Main().db, "--http-threads", "4",
-                                          "--max-body-bytes", "16384",
-                                          "--max-upload-bytes", "4096", "--access-log",
+    const std::vector<std::string> common = {"--providers",        "sim",  "--clock-speed",  "3600",
+                                             "--clock-origin",     origin, "--poll-seconds", "5",
+                                             "--sim-boot-seconds", "30"};
+    std::vector<std::string> main_args = {"--db",
+                                          Main().db,
+                                          "--http-threads",
+                                          "4",
+                                          "--max-body-bytes",
+                                          "16384",
+                                          "--max-upload-bytes",
+                                          "4096",
+                                          "--access-log",
                                           (shared_->dir / "main-access.log").string()};
-    std::vector<std::string> limited_args = {
-        "--db", Limited().db, "--rate-limit", "5", "--plan-wait-ms", "0", "--public-catalog",
-        "--access-log", (shared_->dir / "limited-access.log").string()};
+    std::vector<std::string> limited_args = {"--db",
+                                             Limited().db,
+                                             "--rate-limit",
+                                             "5",
+                                             "--plan-wait-ms",
+                                             "0",
+                                             "--public-catalog",
+                                             "--access-log",
+                                             (shared_->dir / "limited-access.log").string()};
     main_args.insert(main_args.end(), common.begin(), common.end());
     limited_args.insert(limited_args.end(), common.begin(), common.end());
     ASSERT_TRUE(Main().serve.Start(main_args, (shared_->dir / "main.log").string()))
@@ -248,8 +260,8 @@ class ContractE2eTest : public ::testing::Test {
         << what << ": " << reply.text.substr(0, 3000);
     if (status >= 400) {
       const json& error = reply.body.is_object() ? reply.body["error"] : json();
-      EXPECT_TRUE(error.is_object() && error["code"].is_string() &&
-                  error["message"].is_string() && error["details"].is_array())
+      EXPECT_TRUE(error.is_object() && error["code"].is_string() && error["message"].is_string() &&
+                  error["details"].is_array())
           << what << ": not an error body: " << reply.text;
     }
     if (reply.code == status && reply.Header("sl-violations").empty()) {
@@ -263,8 +275,7 @@ class ContractE2eTest : public ::testing::Test {
     const std::string bare = path.substr(0, path.find('?'));
     static const json doc = json::parse(ReadFile(kDocument));
     for (const auto& [templated, item] : doc["paths"].items()) {
-      const std::string pattern =
-          std::regex_replace(templated, std::regex("\\{[^}]+\\}"), "[^/]+");
+      const std::string pattern = std::regex_replace(templated, std::regex("\\{[^}]+\\}"), "[^/]+");
       if (std::regex_match(bare, std::regex(pattern))) return templated;
     }
     return bare;
@@ -281,12 +292,14 @@ class ContractE2eTest : public ::testing::Test {
       }
     }
     for (int status : {200, 202, 204, 400, 401, 403, 404, 409, 413, 429}) {
-      EXPECT_EQ(shared_->statuses.count(status), 1u) << status << " was never seen through the proxy";
+      EXPECT_EQ(shared_->statuses.count(status), 1u)
+          << status << " was never seen through the proxy";
     }
   }
 
   // Polls GET `path` (which answers 200 or, while running, 202) until `done(body)`.
-  static Reply PollUntil(Side& side, const Call& call, const std::function<bool(const json&)>& done) {
+  static Reply PollUntil(Side& side, const Call& call,
+                         const std::function<bool(const json&)>& done) {
     Reply reply;
     for (int i = 0; i < 300; ++i) {
       reply = Send(side.prism->BaseUrl(), call);
@@ -383,6 +396,11 @@ TEST_F(ContractE2eTest, PlansAnswerAtOnceOrWithAnOperation) {
   EXPECT_EQ(Expect(Main(), Post("/v1/plans", user, spec), 200).body["status"], "optimal");
   const Reply frontier = Expect(Main(), Post("/v1/plans?frontier=true", user, spec), 200);
   EXPECT_FALSE(frontier.body["frontier"].empty()) << frontier.text;
+  json tight = json::parse(spec);
+  tight["deadline_hours"] = 0.1;  // an infeasible plan is an answer (200), not an error
+  const Reply infeasible = Expect(Main(), Post("/v1/plans", user, tight.dump()), 200);
+  EXPECT_EQ(infeasible.body["status"], "infeasible") << infeasible.text;
+  EXPECT_FALSE(infeasible.body["infeasible_reasons"].empty()) << infeasible.text;
   Expect(Main(), Post("/v1/plans", Token("acme:viewer"), spec), 403);
   Expect(Main(), Post("/v1/plans", "sky_" + std::string(64, '0'), spec), 401);
   json bad = json::parse(spec);
@@ -442,9 +460,9 @@ TEST_F(ContractE2eTest, PipelinesRunListCancelAndStreamEvents) {
   EXPECT_EQ(view.body["state"], "succeeded") << view.text;
   EXPECT_FALSE(view.body["attempts"].empty());
   Expect(Main(), Get(location, Token("globex:viewer")), 404);  // another tenant's pipeline
-  EXPECT_FALSE(
-      Expect(Main(), Get("/v1/pipelines?state=succeeded&limit=5", viewer), 200).body["pipelines"]
-          .empty());
+  EXPECT_FALSE(Expect(Main(), Get("/v1/pipelines?state=succeeded&limit=5", viewer), 200)
+                   .body["pipelines"]
+                   .empty());
   EXPECT_FALSE(
       Expect(Main(), Get(location + "/events?after=0", viewer), 200).body["events"].empty());
   // A finished pipeline's stream ends, so the proxy (which reads whole bodies) can check it.
@@ -511,7 +529,8 @@ TEST_F(ContractE2eTest, RateLimitAnswers429WithRetryAfter) {
   // --rate-limit 5: bursts of 10 per client address (the proxy's), then 429.
   const Call health = Get("/healthz");
   Reply reply;
-  for (int i = 0; i < 60 && reply.code != 429; ++i) reply = Send(Limited().prism->BaseUrl(), health);
+  for (int i = 0; i < 60 && reply.code != 429; ++i)
+    reply = Send(Limited().prism->BaseUrl(), health);
   Check(health, reply, 429);
   EXPECT_GE(std::atoi(reply.Header("retry-after").c_str()), 1);
   std::this_thread::sleep_for(std::chrono::seconds(3));  // refill for whatever runs next
@@ -542,8 +561,7 @@ TEST_F(ContractE2eTest, TheProxyRefusesRequestsOutsideTheDocument) {
   EXPECT_NE(state.text.find("stoplight.io/prism/errors#"), std::string::npos) << state.text;
   const Reply anonymous = Send(proxy, Get("/v1/pipelines"));
   EXPECT_EQ(anonymous.code, 401);
-  EXPECT_NE(anonymous.text.find("stoplight.io/prism/errors#"), std::string::npos)
-      << anonymous.text;
+  EXPECT_NE(anonymous.text.find("stoplight.io/prism/errors#"), std::string::npos) << anonymous.text;
 }
 
 // Not a contract case: the one serve flag this change adds, refused out of range (exit 2).
