@@ -35,6 +35,9 @@ serve_pid=""
 cleanup() {
   if [[ -n "$serve_pid" ]]; then
     kill "$serve_pid" 2>/dev/null || true
+    # A server that does not stop within 10 s (it should) is killed.
+    for _ in $(seq 1 100); do kill -0 "$serve_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$serve_pid" 2>/dev/null || true
     wait "$serve_pid" 2>/dev/null || true
   fi
   rm -rf "$work"
