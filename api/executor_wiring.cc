@@ -38,6 +38,18 @@ Result<broker::ExecutorOptions> ExecutorOptionsFrom(const CliArgs& args) {
   return options;
 }
 
+// --market-policy NAME: null (the planner-driven failover) unless a policy is named.
+Result<std::unique_ptr<broker::MarketPolicy>> MarketPolicyFrom(const CliArgs& args) {
+  auto name = args.Get("market-policy");
+  if (!name || *name == "planner") return std::unique_ptr<broker::MarketPolicy>();
+  auto policy = broker::NewMarketPolicy(*name);
+  if (!policy.ok()) {
+    return Status::InvalidArgument("flag --market-policy: " + policy.status().message() +
+                                   " (or planner)");
+  }
+  return std::move(*policy);
+}
+
 // Heartbeat tokens must survive a restart (a recovered instance keeps posting the token it
 // booted with), so a file database gets a secret file beside it; an in-memory one loses its
 // pipelines on exit anyway and uses a per-process secret.
@@ -53,7 +65,7 @@ Result<std::unique_ptr<broker::TokenMinter>> TokenMinterFor(const std::string& d
 
 void AddExecutorFlags(FlagSpec& spec) {
   spec.singles.insert({"poll-seconds", "clock-speed", "clock-origin", "deployment",
-                       "max-stage-failures", "executor-threads"});
+                       "max-stage-failures", "executor-threads", "market-policy"});
   AddSimFlags(spec);
 }
 
@@ -69,6 +81,8 @@ Result<std::unique_ptr<ExecutionStack>> ExecutionStack::Open(
   SKY_ASSIGN_OR_RETURN(const double speed, Positive(args, "clock-speed", 1));
   SKY_ASSIGN_OR_RETURN(auto origin, args.GetDouble("clock-origin"));
   std::unique_ptr<ExecutionStack> stack(new ExecutionStack(app, std::move(options), threads));
+  SKY_ASSIGN_OR_RETURN(stack->market_policy_, MarketPolicyFrom(args));
+  stack->options_.market_policy = stack->market_policy_.get();
   // At speed 1 a scaled clock equals the wall clock whatever the origin: skip it.
   if (speed != 1) {
     stack->scaled_ = std::make_unique<ScaledClock>(stack->wall_,

@@ -11,6 +11,8 @@
 //                            "default")
 //   --max-stage-failures N   non-zero exits of a stage before its pipeline fails (default 3)
 //   --executor-threads N     worker threads (default 2)
+//   --market-policy NAME     planner (default: the planner-driven failover) or a MarketPolicy:
+//                            broker, uniform_progress, greedy_spot, on_demand
 //   and the --sim-* flags of provider_registry.h.
 // Not thread-safe: build and drive it from serve's main thread; the executor it holds is
 // thread-safe.
@@ -25,6 +27,7 @@
 #include "api/metered_provider.h"
 #include "api/provider_registry.h"
 #include "sky/broker/executor.h"
+#include "sky/broker/market_policy.h"
 #include "sky/broker/pipeline_store.h"
 #include "sky/types/clock.h"
 #include "sky/types/result.h"
@@ -77,6 +80,7 @@ class ExecutionStack {
   App& app_;
   broker::ExecutorOptions options_;
   int threads_;
+  std::unique_ptr<broker::MarketPolicy> market_policy_;  // null: the planner-driven failover
   // Declared in dependency order: the executor (last) is destroyed first.
   WallClock wall_;
   std::unique_ptr<Clock> scaled_;  // null at speed 1

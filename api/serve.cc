@@ -52,6 +52,8 @@ constexpr char kUsage[] =
     "  --deployment NAME        tag value of this broker's instances (default \"default\")\n"
     "  --max-stage-failures N   non-zero exits of a stage before its pipeline fails (default 3)\n"
     "  --executor-threads N     executor worker threads (default 2)\n"
+    "  --market-policy NAME     spot/on-demand choice: planner (default), broker,\n"
+    "                           uniform_progress, greedy_spot, on_demand (see Replay)\n"
     "operations (long work answered 202 with GET /v1/operations/{id}; in memory only):\n"
     "  --max-upload-bytes N     largest POST /v1/catalog/ingest body (default 64 MiB)\n"
     "  --plan-wait-ms MS        POST /v1/plans answers at once when solved within MS,\n"

@@ -55,7 +55,7 @@ class GreedySpotPolicy final : public MarketPolicy {
   const bool any_zone_;
 };
 
-class UniformProgressPolicy final : public MarketPolicy {
+class UniformProgressPolicy : public MarketPolicy {
  public:
   explicit UniformProgressPolicy(bool any_zone) : any_zone_(any_zone) {}
   std::string_view name() const override { return "uniform_progress"; }
@@ -81,13 +81,32 @@ class UniformProgressPolicy final : public MarketPolicy {
     return {MarketChoice::kIdle, "ahead of ep(t)"};
   }
 
- private:
+ protected:
   // ep(t) = C(0) t / R(0) (section 5.2.1, eq. 5): progress spread evenly up to the deadline.
   static double Expected(const MarketView& v, double t) {
     return v.total_work_hours * t / *v.deadline_hours;
   }
 
+ private:
   const bool any_zone_;
+};
+
+// The broker's own: Uniform Progress over every place the planner ranks (every zone and cloud
+// that meets the spec, cheapest first), with one change of its own: once on on-demand it
+// leaves only for spot that is there now. Uniform Progress, ahead of its line with no spot,
+// stops on-demand and idles, and soon falls behind and relaunches: each round pays the restart
+// twice for nothing, which with several zones to watch costs more than it saves.
+class BrokerPolicy final : public UniformProgressPolicy {
+ public:
+  BrokerPolicy() : UniformProgressPolicy(true) {}
+  std::string_view name() const override { return "broker"; }
+  MarketDecision Decide(const MarketView& v) const override {
+    MarketDecision d = UniformProgressPolicy::Decide(v);
+    if (v.current == Market::kOnDemand && d.choice == MarketChoice::kIdle) {
+      return {MarketChoice::kOnDemand, "on-demand until spot returns"};
+    }
+    return d;
+  }
 };
 
 }  // namespace
@@ -98,6 +117,16 @@ std::unique_ptr<MarketPolicy> NewGreedySpotPolicy(bool any_zone) {
 }
 std::unique_ptr<MarketPolicy> NewUniformProgressPolicy(bool any_zone) {
   return std::make_unique<UniformProgressPolicy>(any_zone);
+}
+std::unique_ptr<MarketPolicy> NewBrokerPolicy() { return std::make_unique<BrokerPolicy>(); }
+
+Result<std::unique_ptr<MarketPolicy>> NewMarketPolicy(std::string_view name) {
+  if (name == "on_demand") return NewOnDemandPolicy();
+  if (name == "greedy_spot") return NewGreedySpotPolicy();
+  if (name == "uniform_progress") return NewUniformProgressPolicy();
+  if (name == "broker") return NewBrokerPolicy();
+  return Status::InvalidArgument("unknown market policy \"" + std::string(name) +
+                                 "\": expected on_demand, greedy_spot, uniform_progress or broker");
 }
 
 }  // namespace sky::broker

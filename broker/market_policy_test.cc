@@ -76,6 +76,22 @@ TEST(MarketPolicyTest, UniformProgressLeavesOnDemandOnlyPastTheHysteresisLine) {
   EXPECT_EQ(up->Decide(On(Market::kOnDemand, View(59.5, 0.5, true))).rule, "safety net");
 }
 
+TEST(MarketPolicyTest, BrokerLeavesOnDemandOnlyForSpotThatIsThere) {
+  auto broker = NewBrokerPolicy();
+  EXPECT_EQ(broker->name(), "broker");
+  EXPECT_TRUE(broker->AnySpotZone());
+  // Where Uniform Progress, ahead of ep(t + 2d) with no spot, would idle, the broker keeps
+  // on-demand; with spot there both move.
+  const MarketDecision keep = broker->Decide(On(Market::kOnDemand, View(10, 39.5, false)));
+  EXPECT_EQ(keep.choice, MarketChoice::kOnDemand);
+  EXPECT_EQ(keep.rule, "on-demand until spot returns");
+  EXPECT_EQ(broker->Decide(On(Market::kOnDemand, View(10, 39.5, true))).choice, MarketChoice::kSpot);
+  // Otherwise Uniform Progress's rules: idle when ahead, on-demand when behind, the net.
+  EXPECT_EQ(broker->Decide(View(10, 40, false)).choice, MarketChoice::kIdle);
+  EXPECT_EQ(broker->Decide(View(10, 41, false)).choice, MarketChoice::kOnDemand);
+  EXPECT_EQ(broker->Decide(On(Market::kOnDemand, View(59.5, 0.5, true))).rule, "safety net");
+}
+
 TEST(MarketPolicyTest, StagesWithoutSpotCandidatesRunOnDemandAtOnce) {
   MarketView v = View(0, 48, false);
   v.spot_possible = false;

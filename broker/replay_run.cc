@@ -57,7 +57,7 @@ std::unique_ptr<MarketPolicy> PolicyFor(ReplayPolicy policy, bool any_zone) {
     case ReplayPolicy::kUniformProgress:
       return NewUniformProgressPolicy(any_zone);
     case ReplayPolicy::kBroker:
-      return nullptr;  // the executor's own failover
+      return NewBrokerPolicy();
   }
   return nullptr;
 }

@@ -149,8 +149,8 @@ TEST_F(ReplayTest, UniformProgressCatchesUpOnOnDemandThenMovesToSpot) {
 }
 
 TEST_F(ReplayTest, BrokerFailsOverToTheNextZoneAfterAPreemption) {
-  // Spot in 1a ($1) until tick 2, preempted with 1.75 h saved; 1a is blocked and the re-plan
-  // puts the 2.25 h left on spot in 1b ($1.20): 2.0 -> 4.5. $1 x 2 h + $1.20 x 2.5 h.
+  // Spot in 1a ($1) until tick 2, preempted with 1.75 h saved; 1a has no spot and the broker
+  // takes the next place the planner ranks, spot in 1b ($1.20): 2.0 -> 4.5. $1 x 2 h + $1.20 x 2.5 h.
   ReplayRun run = Only(ReplayPolicy::kBroker, {Trace("us-east-1a", {1, 1, 0, 0, 0, 0, 0, 0}),
                                                Trace("us-east-1b", kAlways)});
   EXPECT_TRUE(run.deadline_met) << run.failure;
@@ -175,12 +175,26 @@ TEST_F(ReplayTest, PaperPoliciesKeepToTheirZoneUnlessAnyZoneIsAllowed) {
   EXPECT_EQ(any.timeline[1].location, "aws:us-east-1:us-east-1b");
 }
 
-TEST_F(ReplayTest, BrokerRefusedSpotAtTheStartGoesOnDemand) {
-  // The refusal blocks 1a's spot for 30 min and the re-plan has only on-demand left.
-  ReplayRun run = Only(ReplayPolicy::kBroker, {Trace("us-east-1a", {0, 1, 1, 1, 1, 1, 1, 1})});
-  EXPECT_DOUBLE_EQ(run.finish_hours, 4.25);
-  EXPECT_DOUBLE_EQ(run.cost_usd, 12.75);
-  EXPECT_EQ(run.launches, 1) << "a refused launch creates no instance";
+TEST_F(ReplayTest, BrokerStaysOnOnDemandUntilSpotReturnsWhereUniformProgressChurns) {
+  // Spot is back at tick 3. Both go on-demand at 0.125 (behind ep), boot to 0.375, and are
+  // ahead of ep(t + 0.5) at 2.125 with cp = 1.75. Uniform Progress stops there ($6) and idles;
+  // behind again at 2.75 (ep = 1.83), it relaunches on-demand with no spot yet, boots to 3.0,
+  // and its net then holds on-demand to the end: 2.25 h left, done at 5.25 ($7.50): $13.50.
+  // The broker keeps on-demand (cp = 2.625 at 3.0, a checkpoint) and takes spot at 3.0: boot to
+  // 3.25, 1.375 h left, done at 4.625. $3 x 2.875 h + $1 x 1.625 h = $10.25.
+  const std::vector<ReplayTrace> traces = {Trace("us-east-1a", {0, 0, 0, 1, 1, 1, 1, 1})};
+  ReplayRun up = Only(ReplayPolicy::kUniformProgress, traces);
+  EXPECT_DOUBLE_EQ(up.cost_usd, 6.0 + 7.5);
+  EXPECT_DOUBLE_EQ(up.finish_hours, 5.25);
+  ReplayRun broker = Only(ReplayPolicy::kBroker, traces);
+  EXPECT_TRUE(broker.deadline_met) << broker.failure;
+  EXPECT_DOUBLE_EQ(broker.finish_hours, 4.625);
+  EXPECT_DOUBLE_EQ(broker.cost_usd, 8.625 + 1.625);
+  ASSERT_EQ(broker.timeline.size(), 2u);
+  EXPECT_EQ(broker.timeline[0].market, Market::kOnDemand);
+  EXPECT_EQ(broker.timeline[0].outcome, "switched");
+  EXPECT_DOUBLE_EQ(broker.timeline[1].start_hours, 3.0);
+  EXPECT_EQ(broker.timeline[1].market, Market::kSpot);
 }
 
 TEST_F(ReplayTest, OffsetsAreSpreadOverTheTraceAndSummarised) {

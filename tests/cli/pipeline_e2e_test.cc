@@ -186,6 +186,32 @@ TEST_F(PipelineE2eTest, RunCommandFollowsToSuccess) {
   EXPECT_EQ(detached.out.find(' '), std::string::npos) << "only the id: " << detached.out;
 }
 
+TEST_F(PipelineE2eTest, TheBrokerMarketPolicyRunsPipelinesAndUnknownNamesAreRefused) {
+  ServeProcess broker;
+  ASSERT_TRUE(broker.Start({"--db", (dir_ / "broker.db").string(), "--auth", "off",
+                            "--providers", "sim", "--clock-speed", "3600", "--clock-origin",
+                            "1700000000", "--poll-seconds", "5", "--sim-boot-seconds", "30",
+                            "--market-policy", "broker"},
+                           (dir_ / "broker.log").string()))
+      << broker.Errors();
+  ExecResult run = Exec("run " + kExamples + "/quickstart.json --poll-ms 100 --server " +
+                        "http://127.0.0.1:" + broker.port());
+  EXPECT_EQ(run.code, 0) << run.out;
+  EXPECT_NE(run.out.find(" succeeded: actual $"), std::string::npos) << run.out;
+  const size_t at = run.out.find("pipeline ") + 9;
+  const std::string id = run.out.substr(at, run.out.find(" submitted") - at);
+  ExecResult events = Exec("events " + id + " --server http://127.0.0.1:" + broker.port());
+  EXPECT_NE(events.out.find("broker, "), std::string::npos) << "launches say the policy:\n"
+                                                            << events.out;
+  EXPECT_TRUE(broker.Stop());
+
+  ExecResult bad = Exec("serve --db :memory: --market-policy cheapest");
+  EXPECT_NE(bad.code, 0);
+  EXPECT_NE(bad.out.find("flag --market-policy: unknown market policy \"cheapest\""),
+            std::string::npos)
+      << bad.out;
+}
+
 TEST_F(PipelineE2eTest, CancelHeartbeatAndErrors) {
   const std::string id = Submit(Write("long.json", kLongSpec));
   ASSERT_FALSE(id.empty());

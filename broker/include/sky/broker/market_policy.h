@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "sky/types/offer.h"
+#include "sky/types/result.h"
 
 namespace sky::broker {
 
@@ -73,5 +74,12 @@ std::unique_ptr<MarketPolicy> NewGreedySpotPolicy(bool any_zone = false);
 // Uniform Progress (section 5.2.2): greedy's rules plus on-demand while behind the uniform
 // progress line ep(t) = C(0) t / R(0), kept until ahead of ep(t + 2d) (hysteresis).
 std::unique_ptr<MarketPolicy> NewUniformProgressPolicy(bool any_zone = false);
+// The broker's own (replay's `broker`): Uniform
+// Progress over every spot place the planner ranks, in any zone or cloud, except that a stage on
+// on-demand stays there until spot is available rather than idling.
+std::unique_ptr<MarketPolicy> NewBrokerPolicy();
+// The policy named `name` ("on_demand", "greedy_spot", "uniform_progress" or "broker"; the
+// paper's policies in their first spot place only). InvalidArgument naming the choices otherwise.
+Result<std::unique_ptr<MarketPolicy>> NewMarketPolicy(std::string_view name);
 
 }  // namespace sky::broker
