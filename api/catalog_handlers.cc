@@ -1,4 +1,6 @@
 // GET /v1/offers, GET /v1/offers/{id}/history, GET /v1/accelerators.
+#include <algorithm>
+
 #include "api/handlers.h"
 #include "api/json_text.h"
 #include "api/offer_cursor.h"
@@ -9,7 +11,6 @@ namespace sky::api {
 namespace {
 
 constexpr size_t kDefaultLimit = 100;
-constexpr size_t kMaxLimit = 1000;
 
 // One row per group: its key, how many offers match in it, and the best of them.
 void AppendGroups(std::string& out, const std::vector<catalog::OfferGroup>& groups) {
@@ -29,11 +30,13 @@ void AppendGroups(std::string& out, const std::vector<catalog::OfferGroup>& grou
 // route, and writing the text directly is several times cheaper than an nlohmann tree. One
 // row more than asked says whether another page exists; next_cursor continues after this
 // page, next_offset is kept for older clients.
-Result<std::string> ListOffers(App& app, const HttpRequest& request) {
+Result<std::string> ListOffers(App& app, const HttpRequest& request, size_t max_limit) {
   SKY_ASSIGN_OR_RETURN(catalog::OfferQuery query, BuildOfferQuery(request.query));
-  if (query.limit == 0) query.limit = kDefaultLimit;
-  if (query.limit > kMaxLimit) {
-    return Status::InvalidArgument("limit: at most " + std::to_string(kMaxLimit));
+  if (query.limit == 0) query.limit = std::min(kDefaultLimit, max_limit);
+  if (query.limit > max_limit) {
+    return Status::InvalidArgument("limit: " + std::to_string(query.limit) +
+                                   " is over the limit of " + std::to_string(max_limit) +
+                                   " offers per page (--max-offers-per-page)");
   }
   const size_t limit = query.limit;
   query.limit = limit + 1;
@@ -85,9 +88,10 @@ Result<nlohmann::json> History(App& app, const std::string& id, const HttpReques
 
 }  // namespace
 
-void AddCatalogRoutes(Router& router, App& app) {
-  router.Add("GET", "/v1/offers", [&app](const HttpRequest& req, const auto&) {
-    return JsonTextReply(ListOffers(app, req));
+void AddCatalogRoutes(Router& router, App& app, const ApiLimits& limits) {
+  const size_t max_limit = limits.max_offers_per_page;
+  router.Add("GET", "/v1/offers", [&app, max_limit](const HttpRequest& req, const auto&) {
+    return JsonTextReply(ListOffers(app, req, max_limit));
   });
   router.Add("GET", "/v1/offers/{id}/history", [&app](const HttpRequest& req, const auto& params) {
     return JsonReply(History(app, params[0], req));

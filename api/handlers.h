@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "api/api_limits.h"
 #include "api/app.h"
 #include "api/router.h"
 #include "sky/types/clock.h"
@@ -41,12 +42,14 @@ class ExecutorSlot {
 
 // GET /healthz, /readyz (503 while `executor` is given and not yet set).
 void AddHealthRoutes(Router& router, App& app, const ExecutorSlot* executor = nullptr);
-// GET /v1/offers, /v1/offers/{id}/history, /v1/accelerators.
-void AddCatalogRoutes(Router& router, App& app);
+// GET /v1/offers, /v1/offers/{id}/history, /v1/accelerators. A `limit` over
+// limits.max_offers_per_page is a 400 naming it.
+void AddCatalogRoutes(Router& router, App& app, const ApiLimits& limits = {});
 // POST /v1/plans: the solve runs on `runner`; answered at once (200) when it finishes within
-// `wait`, else 202 with the operation (0: always 202). `runner` must outlive the router.
+// `wait`, else 202 with the operation (0: always 202). `runner` must outlive the router. A
+// spec of more than limits.max_stages stages is a 400 naming the limit, before it is parsed.
 void AddPlanRoutes(Router& router, App& app, broker::OperationRunner& runner,
-                   std::chrono::milliseconds wait);
+                   std::chrono::milliseconds wait, const ApiLimits& limits = {});
 // GET /v1/operations/{id}: the request tenant's operations (operation_handlers.cc).
 void AddOperationRoutes(Router& router, const broker::OperationRunner& runner);
 // POST /v1/catalog/ingest and /v1/catalog/refresh, each answered 202 with an operation run on
@@ -60,7 +63,8 @@ void AddCatalogAdminRoutes(Router& router, App& app, broker::OperationRunner& ru
 void AddReplayRoutes(Router& router, App& app, broker::OperationRunner& runner,
                      std::vector<std::string> trace_roots);
 // /v1/pipelines: submit, list, get, cancel, events, stage heartbeats (pipeline_handlers.cc).
-void AddPipelineRoutes(Router& router, const ExecutorSlot& executor);
+// A submitted spec of more than limits.max_stages stages is a 400 naming the limit.
+void AddPipelineRoutes(Router& router, const ExecutorSlot& executor, const ApiLimits& limits = {});
 // GET / and the dashboard's files under `web_dir`; GET /examples/* from `examples_dir`.
 void AddStaticRoutes(Router& router, const std::string& web_dir, const std::string& examples_dir);
 // GET /openapi.json: the API's contract, read from `document_path` (api/openapi.json in the

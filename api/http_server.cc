@@ -17,8 +17,11 @@
 #include <list>
 #include <mutex>
 #include <openssl/ssl.h>
+#include <optional>
 #include <system_error>
 #include <thread>
+
+#include "api/request_reader.h"
 
 namespace sky::api {
 namespace {
@@ -71,22 +74,6 @@ http::http_response ToCpprest(HttpResponse& r) {
   resp.set_body(std::move(r.body), r.content_type);
   for (const auto& [k, v] : r.headers) resp.headers().add(k, v);
   return resp;
-}
-
-// An error the router never saw: {"error": {code, message, details: []}}.
-HttpResponse ErrorResponse(int status, const std::string& code, const std::string& message) {
-  HttpResponse r;
-  r.status = status;
-  r.body =
-      nlohmann::json{
-          {"error", {{"code", code}, {"message", message}, {"details", nlohmann::json::array()}}}}
-          .dump();
-  return r;
-}
-
-HttpResponse TooLarge(size_t limit) {
-  return ErrorResponse(413, "payload_too_large",
-                       "request body exceeds " + std::to_string(limit) + " bytes");
 }
 
 // The PEM text of a TLS file; InvalidArgument naming the flag and file when unreadable.
@@ -219,7 +206,8 @@ class CpprestServer final : public HttpServer {
  private:
   // Reads the body asynchronously, then dispatches in the read's continuation. Blocking on
   // the read instead (.get()) deadlocks under load: the read completes on the same thread
-  // pool, and with as many requests as pool threads every thread waits for good.
+  // pool, and with as many requests as pool threads every thread waits for good. The input
+  // limits (api/api_limits.h) are checked here, before any handler or the auth layer runs.
   void Handle(http::http_request req) {
     const auto start = SteadyClock::now();
     {
@@ -227,33 +215,38 @@ class CpprestServer final : public HttpServer {
       ++in_flight_;
     }
     auto request = std::make_shared<HttpRequest>();
-    size_t limit = 0;
-    bool too_large = false;
+    bool upload = false;
+    std::optional<HttpResponse> long_query;
+    pplx::task<BodyRead> body;
     try {
       *request = Convert(req);
-      const auto own = options_.path_body_limits.find(request->path);  // uploads have their own
-      limit = own == options_.path_body_limits.end() ? options_.max_body_bytes : own->second;
-      too_large = req.headers().content_length() > limit;
+      long_query = RefuseLongQuery(req, options_.limits);
+      upload = options_.upload_paths.count(request->path) > 0;
+      // Read (or drain) even a refused request's body: what is left unread, cpprestsdk buffers.
+      body = ReadBoundedBody(req, long_query ? 0
+                                  : upload   ? options_.limits.max_upload_bytes
+                                             : options_.limits.max_body_bytes);
     } catch (const std::exception& e) {
       return Finish(req, *request, ErrorResponse(400, "bad_request", e.what()), start);
     }
-    if (too_large) return Finish(req, *request, TooLarge(limit), start);
-    req.extract_utf8string(true).then(
-        [this, req, request, limit, start](pplx::task<std::string> body) mutable {
-          HttpResponse response;
-          try {
-            std::string text = body.get();  // ready: this runs once the read is done
-            if (text.size() > limit) {
-              response = TooLarge(limit);
-            } else {
-              request->body = std::move(text);
-              response = router_.Dispatch(*request);
-            }
-          } catch (const std::exception& e) {
-            response = ErrorResponse(400, "bad_request", e.what());
-          }
-          Finish(req, *request, std::move(response), start);
-        });
+    body.then([this, req, request, upload, long_query,
+               start](const pplx::task<BodyRead>& read) mutable {
+      HttpResponse response;
+      try {
+        BodyRead got = read.get();  // ready: this runs once the read is done
+        response = long_query ? std::move(*long_query) : Answer(*request, std::move(got), upload);
+      } catch (const std::exception& e) {
+        response = ErrorResponse(400, "bad_request", e.what());
+      }
+      Finish(req, *request, std::move(response), start);
+    });
+  }
+
+  // The refusal of a body over a limit, else the router's answer.
+  HttpResponse Answer(HttpRequest& request, BodyRead body, bool upload) const {
+    if (auto refused = RefuseBody(body, upload, options_.limits)) return std::move(*refused);
+    request.body = std::move(body.text);
+    return router_.Dispatch(request);
   }
 
   // Sends `response` (or starts its stream) without waiting for the send, reports it, and

@@ -7,10 +7,11 @@
 
 #include <cstddef>
 #include <functional>
-#include <map>
 #include <memory>
+#include <set>
 #include <string>
 
+#include "api/api_limits.h"
 #include "api/router.h"
 #include "sky/types/result.h"
 
@@ -21,11 +22,12 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   // TCP port; 0 picks a free one. Default: 8080.
   int port = 8080;
-  // Largest accepted request body; larger ones get 413. Default: 4 MiB.
-  size_t max_body_bytes = 4u << 20;
-  // Request paths (exact, without the query) with their own body limit instead, e.g. uploads.
-  // Default: none.
-  std::map<std::string, size_t> path_body_limits;
+  // Input limits checked before any handler runs: body size (413), query length (414) and
+  // JSON depth (400); see api/api_limits.h. Default: ApiLimits's defaults.
+  ApiLimits limits;
+  // Request paths (exact, without the query) whose body may be up to
+  // limits.max_upload_bytes instead of limits.max_body_bytes. Default: none.
+  std::set<std::string> upload_paths;
   // Streaming responses (server-sent events) served at once; one more gets 503. Default: 64.
   int max_streams = 64;
   // Threads of cpprestsdk's pool, which reads requests and runs the handlers; a handler that

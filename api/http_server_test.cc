@@ -98,7 +98,7 @@ class HttpServerTest : public ::testing::Test {
     });
     ServerOptions options;
     options.port = 0;
-    options.max_body_bytes = 64;
+    options.limits.max_body_bytes = 64;
     auto server = HttpServer::Start(options, router_);
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();

@@ -12,6 +12,8 @@ namespace {
 
 using catalog::OfferQuery;
 
+constexpr double kMaxCount = 1e15;  // limit and offset; exact in a double and in size_t
+
 Result<double> ParseNumber(const std::string& name, const std::string& text) {
   char* end = nullptr;
   double v = std::strtod(text.c_str(), &end);
@@ -57,6 +59,8 @@ Status ApplyNumber(const std::string& name, double v, OfferQuery& q) {
   else if (name == "min_vcpus") q.min_vcpus = v;
   else if (name == "min_memory") q.min_memory_gb = v;
   else if (v != std::floor(v)) return Status::InvalidArgument(name + ": expected an integer");
+  // Converting a double beyond size_t's range is undefined behaviour: refuse it first.
+  else if (v > kMaxCount) return Status::InvalidArgument(name + ": at most 10^15");
   else if (name == "limit") q.limit = static_cast<size_t>(v);
   else q.offset = static_cast<size_t>(v);
   return Status::Ok();

@@ -173,12 +173,16 @@ Handler WithExecutor(
 
 }  // namespace
 
-void AddPipelineRoutes(Router& router, const ExecutorSlot& slot) {
+void AddPipelineRoutes(Router& router, const ExecutorSlot& slot, const ApiLimits& limits) {
   using Params = std::vector<std::string>;
-  router.Add("POST", "/v1/pipelines",
-             WithExecutor(slot, [](broker::Executor& ex, const HttpRequest& req, const Params&) {
-               return Submit(ex, req);
-             }));
+  const size_t max_stages = limits.max_stages;
+  router.Add(
+      "POST", "/v1/pipelines",
+      WithExecutor(slot, [max_stages](broker::Executor& ex, const HttpRequest& req, const Params&) {
+        // Before the spec is parsed and stored: its size bounds the planner's work.
+        const LimitViolation over = CheckStageCount(req.body, max_stages);
+        return over.ok ? Submit(ex, req) : ViolationReply(over);
+      }));
   const Clock* clock = &slot.clock();
   router.Add("GET", "/v1/pipelines",
              WithExecutor(slot, [clock](broker::Executor& ex, const HttpRequest& req,

@@ -66,10 +66,14 @@ HttpResponse PostPlan(App& app, broker::OperationRunner& runner, std::chrono::mi
 }  // namespace
 
 void AddPlanRoutes(Router& router, App& app, broker::OperationRunner& runner,
-                   std::chrono::milliseconds wait) {
-  router.Add("POST", "/v1/plans", [&app, &runner, wait](const HttpRequest& req, const auto&) {
-    return PostPlan(app, runner, wait, req);
-  });
+                   std::chrono::milliseconds wait, const ApiLimits& limits) {
+  const size_t max_stages = limits.max_stages;
+  router.Add("POST", "/v1/plans",
+             [&app, &runner, wait, max_stages](const HttpRequest& req, const auto&) {
+               // Before the spec is parsed: its size bounds the solver's work.
+               const LimitViolation over = CheckStageCount(req.body, max_stages);
+               return over.ok ? PostPlan(app, runner, wait, req) : ViolationReply(over);
+             });
 }
 
 }  // namespace sky::api

@@ -160,6 +160,38 @@ Result<double> NonNegative(const CliArgs& args, const std::string& flag, double 
   return *value;
 }
 
+// A flag's value when it is a fraction in 0..1; `fallback` when absent.
+Result<double> Fraction(const CliArgs& args, const std::string& flag, double fallback) {
+  SKY_ASSIGN_OR_RETURN(double value, NonNegative(args, flag, fallback));
+  if (value > 1) return Status::InvalidArgument("flag --" + flag + ": must be between 0 and 1");
+  return value;
+}
+
+// The injected faults: --sim-error-rate, --sim-timeout-rate, --sim-timeout-seconds,
+// --sim-throttle-every and --sim-throttle-seconds.
+Status SimFaultsFromArgs(const CliArgs& args, providers::SimOptions& options) {
+  SKY_ASSIGN_OR_RETURN(options.error_rate, Fraction(args, "sim-error-rate", options.error_rate));
+  SKY_ASSIGN_OR_RETURN(options.timeout_rate,
+                       Fraction(args, "sim-timeout-rate", options.timeout_rate));
+  if (options.error_rate + options.timeout_rate > 1) {
+    return Status::InvalidArgument(
+        "flags --sim-error-rate and --sim-timeout-rate: their sum must be at most 1");
+  }
+  SKY_ASSIGN_OR_RETURN(options.timeout_seconds,
+                       NonNegative(args, "sim-timeout-seconds", options.timeout_seconds));
+  SKY_ASSIGN_OR_RETURN(
+      options.throttle_burst_every_seconds,
+      NonNegative(args, "sim-throttle-every", options.throttle_burst_every_seconds));
+  SKY_ASSIGN_OR_RETURN(options.throttle_burst_seconds,
+                       NonNegative(args, "sim-throttle-seconds", options.throttle_burst_seconds));
+  if (options.throttle_burst_seconds > 0 &&
+      options.throttle_burst_seconds >= options.throttle_burst_every_seconds) {
+    return Status::InvalidArgument(
+        "flag --sim-throttle-seconds: needs --sim-throttle-every, and must be shorter than it");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 void AddProviderFlags(FlagSpec& spec) {
@@ -170,6 +202,8 @@ void AddProviderFlags(FlagSpec& spec) {
 void AddSimFlags(FlagSpec& spec) {
   spec.singles.insert(
       {"sim-state", "sim-boot-seconds", "sim-preemption-rate", "sim-api-latency", "sim-seed"});
+  spec.singles.insert({"sim-error-rate", "sim-timeout-rate", "sim-timeout-seconds",
+                       "sim-throttle-every", "sim-throttle-seconds"});
 }
 
 Result<providers::SimOptions> SimOptionsFromArgs(const CliArgs& args) {
@@ -182,6 +216,7 @@ Result<providers::SimOptions> SimOptionsFromArgs(const CliArgs& args) {
   SKY_ASSIGN_OR_RETURN(options.api_latency_seconds,
                        NonNegative(args, "sim-api-latency", options.api_latency_seconds));
   if (auto path = args.Get("sim-state")) options.state_path = *path;
+  SKY_RETURN_IF_ERROR(SimFaultsFromArgs(args, options));
   SKY_ASSIGN_OR_RETURN(auto seed, args.GetInt("sim-seed"));
   if (seed && *seed < 0) return Status::InvalidArgument("flag --sim-seed: must not be negative");
   if (seed) options.seed = static_cast<uint64_t>(*seed);

@@ -21,6 +21,12 @@
 //   --sim-preemption-rate R      spot preemptions per hour (default 0)
 //   --sim-api-latency S          added to every sim call (default 0)
 //   --sim-seed N                 the sim's random seed (default 1)
+//   --sim-error-rate F           fraction of sim API calls failing with a 5xx (default 0)
+//   --sim-timeout-rate F         fraction timing out, launch/terminate maybe after acting
+//                                (default 0; with the error rate at most 1)
+//   --sim-timeout-seconds S      real seconds a timed-out call takes (default 1)
+//   --sim-throttle-every S       a throttling burst every S clock seconds (default 0: none)...
+//   --sim-throttle-seconds S     ...lasting S seconds, every call throttled (default 0)
 // Not thread-safe to build; the providers are thread-safe.
 
 #include <memory>
@@ -45,7 +51,8 @@ void AddProviderFlags(FlagSpec& spec);
 // behaviour).
 void AddSimFlags(FlagSpec& spec);
 // The sim's options from the --sim-* flags (absent flags keep SimOptions' defaults).
-// InvalidArgument naming the flag for a value that is not a number or is negative.
+// InvalidArgument naming the flag for a value that is not a number or is negative, a rate
+// above 1 (or error + timeout rates above 1), or a throttling burst not shorter than its period.
 Result<providers::SimOptions> SimOptionsFromArgs(const CliArgs& args);
 
 class ProviderRegistry {

@@ -131,6 +131,38 @@ TEST_F(ProviderRegistryTest, SimFlagsSetTheSimOptions) {
   }
 }
 
+TEST_F(ProviderRegistryTest, SimFaultFlagsSetTheFaultOptions) {
+  FlagSpec spec;
+  AddSimFlags(spec);
+  auto args = CliArgs::Parse({"--sim-error-rate", "0.1", "--sim-timeout-rate", "0.05",
+                              "--sim-timeout-seconds", "0.5", "--sim-throttle-every", "600",
+                              "--sim-throttle-seconds", "30"},
+                             spec);
+  ASSERT_TRUE(args.ok()) << args.status().ToString();
+  auto options = SimOptionsFromArgs(*args);
+  ASSERT_TRUE(options.ok()) << options.status().ToString();
+  EXPECT_DOUBLE_EQ(options->error_rate, 0.1);
+  EXPECT_DOUBLE_EQ(options->timeout_rate, 0.05);
+  EXPECT_DOUBLE_EQ(options->timeout_seconds, 0.5);
+  EXPECT_DOUBLE_EQ(options->throttle_burst_every_seconds, 600);
+  EXPECT_DOUBLE_EQ(options->throttle_burst_seconds, 30);
+  const std::vector<std::pair<std::vector<std::string>, std::string>> bad = {
+      {{"--sim-error-rate", "1.5"}, "sim-error-rate"},
+      {{"--sim-timeout-rate", "-0.1"}, "sim-timeout-rate"},
+      {{"--sim-error-rate", "0.6", "--sim-timeout-rate", "0.6"}, "sum"},
+      {{"--sim-timeout-seconds", "-1"}, "sim-timeout-seconds"},
+      {{"--sim-throttle-seconds", "30"}, "sim-throttle-seconds"},
+      {{"--sim-throttle-every", "30", "--sim-throttle-seconds", "30"}, "sim-throttle-seconds"}};
+  for (const auto& [words, names] : bad) {
+    auto parsed = CliArgs::Parse(words, spec);
+    ASSERT_TRUE(parsed.ok());
+    auto rejected = SimOptionsFromArgs(*parsed);
+    EXPECT_TRUE(rejected.status().IsInvalidArgument()) << words[0];
+    EXPECT_NE(rejected.status().message().find(names), std::string::npos)
+        << rejected.status().ToString();
+  }
+}
+
 TEST_F(ProviderRegistryTest, SimRunsOnTheGivenClock) {
   FlagSpec spec;
   AddProviderFlags(spec);

@@ -144,7 +144,7 @@ HttpResponse Router::Dispatch(const HttpRequest& request) const {
                            {{"code", "method_not_allowed"},
                             {"message", request.method + " is not allowed on " + request.path},
                             {"details", nlohmann::json::array()}}}}
-               .dump();
+               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);  // raw path
   return r;
 }
 

@@ -73,6 +73,27 @@ TEST(RouterTest, HandlerExceptionBecomes500WithoutDetails) {
   EXPECT_EQ(body["error"]["message"], "internal error");  // never the exception text
 }
 
+// Found by fuzzing (tests/fuzz/regressions/offers_query): an error message quoting client
+// input with invalid UTF-8 made dump() throw, and a 400 became a 500.
+TEST(RouterTest, ErrorsQuotingInvalidUtf8StayJson) {
+  Router router = MakeRouter();
+  router.Add("GET", "/bad", [](const HttpRequest&, const auto&) {
+    return JsonReply(Status::InvalidArgument("unknown parameter 'a\xff\xc3'"));
+  });
+  auto bad = router.Dispatch(Get("/bad"));
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(nlohmann::json::parse(bad.body)["error"]["message"],
+            "unknown parameter 'a\xef\xbf\xbd\xef\xbf\xbd'");  // U+FFFD each
+  auto missing = router.Dispatch(Get("/v2/\xff"));
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_TRUE(nlohmann::json::accept(missing.body));
+  HttpRequest post = Get("/v1/offers/\xff/history");
+  post.method = "POST";
+  auto not_allowed = router.Dispatch(post);
+  EXPECT_EQ(not_allowed.status, 405);
+  EXPECT_TRUE(nlohmann::json::accept(not_allowed.body));
+}
+
 TEST(RouterTest, PercentDecodeHandlesPlusOnlyInQueries) {
   EXPECT_EQ(PercentDecode("a%20b+c"), "a b+c");
   EXPECT_EQ(PercentDecode("a%20b+c", true), "a b c");

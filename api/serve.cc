@@ -26,7 +26,7 @@ namespace {
 
 constexpr char kUsage[] =
     "usage: skybroker serve [--host 127.0.0.1] [--port 8080] [--web-dir DIR]\n"
-    "         [--max-body-bytes N] [--max-upload-bytes N] [--plan-wait-ms MS]\n"
+    "         [input limits, see below] [--plan-wait-ms MS]\n"
     "         [--max-streams N] [--http-threads N] [--tls-cert FILE --tls-key FILE]\n"
     "         [--db PATH] [--catalog PATH...]\n"
     "         [--providers sim,aws,gcp,lambda,runpod] [provider endpoint flags, see refresh]\n"
@@ -37,6 +37,14 @@ constexpr char kUsage[] =
     "                           twice the cores, at least 4)\n"
     "  --tls-cert FILE          serve HTTPS (TLS 1.2+) with this PEM certificate chain...\n"
     "  --tls-key FILE           ...and this PEM private key (both or neither)\n"
+    "input limits (each error names the limit, its value and its flag):\n"
+    "  --max-body-bytes N       largest request body; more gets 413 (default 4194304)\n"
+    "  --max-upload-bytes N     largest POST /v1/catalog/ingest body; more gets 413\n"
+    "                           (default 67108864)\n"
+    "  --max-query-bytes N      longest query string; more gets 414 (default 8192)\n"
+    "  --max-json-depth N       deepest nesting of a JSON body; more gets 400 (default 32)\n"
+    "  --max-stages N           most stages in a pipeline spec; more gets 400 (default 100)\n"
+    "  --max-offers-per-page N  largest GET /v1/offers limit; more gets 400 (default 1000)\n"
     "auth (see `skybroker token --help`):\n"
     "  --auth on|off            require API tokens (default on; with no token in the database,\n"
     "                           serve writes an admin token to admin-token beside it)\n"
@@ -55,7 +63,6 @@ constexpr char kUsage[] =
     "  --market-policy NAME     spot/on-demand choice: planner (default), broker,\n"
     "                           uniform_progress, greedy_spot, on_demand (see Replay)\n"
     "operations (long work answered 202 with GET /v1/operations/{id}; in memory only):\n"
-    "  --max-upload-bytes N     largest POST /v1/catalog/ingest body (default 64 MiB)\n"
     "  --plan-wait-ms MS        POST /v1/plans answers at once when solved within MS,\n"
     "                           else 202 with an operation (default 2000; 0: always 202)\n"
     "  --trace-dir DIR          POST /v1/replays may name trace_paths under DIR, besides\n"
@@ -65,9 +72,14 @@ constexpr char kUsage[] =
     "  --sim-boot-seconds S     launch to running (default 60)\n"
     "  --sim-preemption-rate R  spot preemptions per hour (default 0)\n"
     "  --sim-api-latency S      delay added to every sim call (default 0)\n"
-    "  --sim-seed N             the sim's random seed (default 1)\n";
+    "  --sim-seed N             the sim's random seed (default 1)\n"
+    "  --sim-error-rate F       fraction of sim API calls failing with a 5xx (default 0)\n"
+    "  --sim-timeout-rate F     fraction of calls timing out; a launch or terminate may have\n"
+    "                           acted all the same (default 0)\n"
+    "  --sim-timeout-seconds S  real seconds a timed-out call takes (default 1)\n"
+    "  --sim-throttle-every S   a throttling burst every S clock seconds (default 0: none)...\n"
+    "  --sim-throttle-seconds S ...during which every call is throttled (default 0)\n";
 
-constexpr size_t kDefaultMaxUploadBytes = size_t{64} << 20;
 constexpr long kDefaultPlanWaitMs = 2000;
 
 Result<std::chrono::milliseconds> PlanWait(const CliArgs& args) {
@@ -118,14 +130,8 @@ Result<ServerOptions> OptionsFrom(const CliArgs& args) {
   SKY_ASSIGN_OR_RETURN(auto port, args.GetInt("port"));
   if (port && *port > 65535) return Status::InvalidArgument("flag --port: at most 65535");
   if (port) options.port = static_cast<int>(*port);
-  SKY_ASSIGN_OR_RETURN(auto max_body, args.GetInt("max-body-bytes"));
-  if (max_body) options.max_body_bytes = static_cast<size_t>(*max_body);
-  SKY_ASSIGN_OR_RETURN(auto max_upload, args.GetInt("max-upload-bytes"));
-  if (max_upload && *max_upload < 0) {
-    return Status::InvalidArgument("flag --max-upload-bytes: must not be negative");
-  }
-  options.path_body_limits["/v1/catalog/ingest"] =
-      max_upload ? static_cast<size_t>(*max_upload) : kDefaultMaxUploadBytes;
+  SKY_ASSIGN_OR_RETURN(options.limits, LimitsFrom(args));
+  options.upload_paths.insert("/v1/catalog/ingest");
   SKY_RETURN_IF_ERROR(StreamAndTlsOptions(args, options));
   return options;
 }
@@ -180,14 +186,14 @@ struct OperationWiring {
 };
 
 void AddRoutes(Router& router, App& app, const ExecutorSlot& slot, const OperationWiring& ops,
-               const std::string& web_dir) {
+               const ApiLimits& limits, const std::string& web_dir) {
   AddHealthRoutes(router, app, &slot);
-  AddCatalogRoutes(router, app);
-  AddPlanRoutes(router, app, ops.runner, ops.plan_wait);
+  AddCatalogRoutes(router, app, limits);
+  AddPlanRoutes(router, app, ops.runner, ops.plan_wait, limits);
   AddOperationRoutes(router, ops.runner);
   AddCatalogAdminRoutes(router, app, ops.runner, ops.providers, ops.wall_clock);
   AddReplayRoutes(router, app, ops.runner, ops.trace_roots);
-  AddPipelineRoutes(router, slot);
+  AddPipelineRoutes(router, slot, limits);
   AddStaticRoutes(router, web_dir, app.data_dir() + "/examples");
   AddOpenApiRoute(router, SKY_DEFAULT_OPENAPI_FILE);
 }
@@ -196,8 +202,8 @@ void AddRoutes(Router& router, App& app, const ExecutorSlot& slot, const Operati
 
 int RunServe(const Words& words, std::ostream& out, std::ostream& err) {
   FlagSpec spec;
-  spec.singles.insert({"host", "port", "web-dir", "max-body-bytes"});
-  spec.singles.insert({"max-upload-bytes", "plan-wait-ms"});
+  spec.singles.insert({"host", "port", "web-dir", "plan-wait-ms"});
+  AddLimitFlags(spec);
   spec.singles.insert("trace-dir");
   spec.singles.insert({"max-streams", "tls-cert", "tls-key", "http-threads"});
   AddProviderFlags(spec);
@@ -230,7 +236,7 @@ int RunServe(const Words& words, std::ostream& out, std::ostream& err) {
   if (auto dir = args->Get("trace-dir")) trace_roots.push_back(*dir);
   const OperationWiring ops{runner, wall_clock, (*stack)->unmetered_providers(), *plan_wait,
                             trace_roots};
-  AddRoutes(router, **app, slot, ops, WebDir(*args));
+  AddRoutes(router, **app, slot, ops, options->limits, WebDir(*args));
   // The server starts before the executor: heartbeat URLs need the port actually bound
   // (--port 0). Pipeline routes answer 503 until the executor has recovered.
   auto server = HttpServer::Start(*options, router);

@@ -1,6 +1,6 @@
 // pending | recovering -> provisioning: record the attempt, then ask the provider; on a capacity
-// or quota error block the place and move to the next candidate; on throttling back off and
-// retry the SAME attempt (same idempotency key), never failing over.
+// or quota error block the place and move to the next candidate; on throttling, a 5xx or a
+// timeout back off and retry the SAME attempt (same idempotency key), never failing over.
 #include <algorithm>
 #include <cstdio>
 
@@ -192,11 +192,16 @@ std::optional<double> Executor::Impl::OnLaunchError(const PipelineRecord& record
                                                     const AttemptRecord& attempt,
                                                     const Offer& offer, const Status& error) {
   const double now = Now();
-  if (error.IsUnavailable()) {
+  // A timeout is an ambiguous outcome: the cloud may have created the instance without
+  // answering. Only a retry with the same idempotency key finds it; ending the attempt and
+  // moving on would leave that instance running, unseen and billed.
+  if (error.IsUnavailable() || error.IsDeadlineExceeded()) {
     PipelineRun::StageTimers& timers = run.timers[stage.name];
     const double wait = Backoff(timers);
     timers.retry_at = now + wait;
-    const std::string kind = error.reason() == "throttled" ? "throttled" : "unavailable";
+    const std::string kind = error.IsDeadlineExceeded()        ? "timeout"
+                             : error.reason() == "throttled" ? "throttled"
+                                                             : "unavailable";
     (void)Event(record.id, stage.name, kind,
                 offer.provider + " " + error.message() + "; retrying attempt " +
                     std::to_string(attempt.attempt) + " in " + std::to_string(int(wait)) +

@@ -155,10 +155,17 @@ std::optional<double> Executor::Impl::AdvanceRunning(const PipelineRecord& recor
   auto after = store_.GetPipeline(record.id);
   if (!after.ok()) return Now() + options_.poll_seconds;
   if (IsTerminal(after->state)) return std::nullopt;
-  if (AllSucceeded(*after)) return FinishPipeline(*after).ok() ? std::nullopt : next;
+  // Either end can fail to terminate a live instance (the cloud is down): the pipeline then
+  // stays scheduled, so that a later pass (Advance on a terminal pipeline) finishes the job
+  // rather than leaving the instance running, unseen and billed, until the next restart.
+  const double retry_at = Now() + options_.poll_seconds;
+  if (AllSucceeded(*after)) {
+    if (FinishPipeline(*after).ok()) return std::nullopt;
+    return next.value_or(retry_at);
+  }
   if (const StageRecord* failed = FirstFailed(*after)) {
-    (void)FailPipeline(*after, "stage '" + failed->name + "' failed");
-    return std::nullopt;
+    Status ended = FailPipeline(*after, "stage '" + failed->name + "' failed");
+    return ended.ok() ? std::nullopt : std::optional<double>(retry_at);
   }
   return next ? next : std::optional<double>(Now() + options_.poll_seconds);
 }

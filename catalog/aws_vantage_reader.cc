@@ -3,6 +3,7 @@
 #include <array>
 #include <cmath>
 #include <initializer_list>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <vector>
@@ -94,7 +95,8 @@ std::optional<FieldError> Describe(const Instance& in, const FieldNames& names, 
                                    bool& skip) {
   skip = false;
   if (TrimAscii(in.name).empty()) return FieldError{std::string(names.name), "empty"};
-  if (!in.gpu_count || *in.gpu_count < 0) {
+  // Above INT_MAX, converting the count to int is undefined behaviour (found by fuzzing).
+  if (!in.gpu_count || *in.gpu_count < 0 || *in.gpu_count > std::numeric_limits<int>::max()) {
     return FieldError{std::string(names.gpu_count), "not a count"};
   }
   if (!in.vcpus || *in.vcpus < 0) return FieldError{std::string(names.vcpus), "not a number"};

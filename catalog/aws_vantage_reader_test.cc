@@ -140,5 +140,23 @@ TEST(AwsVantageReaderTest, PerGpuMemory) {
   EXPECT_DOUBLE_EQ(AwsPerGpuMemoryGb("Qualcomm AI 100", "Unknown", 8), 0);
 }
 
+// Found by fuzzing (tests/fuzz/regressions/aws_vantage): converting such a count to int was
+// undefined behaviour.
+TEST(AwsVantageReaderTest, CountAboveIntMaxIsNotACount) {
+  ReadContext ctx;
+  ctx.path = "prices.csv";
+  ctx.source = "prices.csv";
+  ctx.provider = "aws";
+  IngestBatch batch;
+  const Status s = ReadAwsVantageCsv(
+      ctx,
+      "InstanceType,GpuModel,GpuCount,GpuMemory,vCPUs,Memory,Family,Generation,Region,"
+      "OnDemandPrice,ReservedPrice\n"
+      "p5.48xlarge,NVIDIA H100,1e68,80 GB HBM3,192,2048 GB,GPU,current,us-east-1,98.32,\n",
+      batch);
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_NE(s.message().find("GpuCount"), std::string::npos) << s.ToString();
+}
+
 }  // namespace
 }  // namespace sky::catalog

@@ -21,6 +21,18 @@ struct ProbDeleter {
 };
 using ProbPtr = std::unique_ptr<glp_prob, ProbDeleter>;
 
+// GLPK's environment is per thread (Debian builds it with thread-local storage): the first
+// call on a thread allocates it and only glp_free_env releases it, so every thread that ever
+// solved leaked it when it exited (a replay creates a worker pool per call; LeakSanitizer
+// found it). No GLPK object outlives Solve, so the environment is released after each solve;
+// re-creating it costs a few small allocations, nothing next to a solve.
+struct EnvReleaser {
+  EnvReleaser() = default;
+  EnvReleaser(const EnvReleaser&) = delete;
+  EnvReleaser& operator=(const EnvReleaser&) = delete;
+  ~EnvReleaser() { glp_free_env(); }
+};
+
 int BoundType(double lower, double upper) {
   const bool lo = std::isfinite(lower), up = std::isfinite(upper);
   if (lo && up) return lower == upper ? GLP_FX : GLP_DB;
@@ -182,6 +194,7 @@ Result<MilpSolution> GlpkProblem::Solve(const MilpModel& model, const MilpSolveO
   if (model.columns.empty()) return Status::InvalidArgument("milp: model has no columns");
   const auto started = std::chrono::steady_clock::now();
   std::lock_guard<std::mutex> lock(GlpkMutex());
+  const EnvReleaser release_env;  // destroyed after `p`, before the unlock
   glp_term_out(GLP_OFF);
   ProbPtr p(glp_create_prob());
   glp_set_obj_name(p.get(), "objective");

@@ -237,6 +237,16 @@ TEST(Ec2LibcloudTest, EucalyptusInstanceTypesKeepTheirNamespacePrefix) {
   EXPECT_TRUE(ParseEc2Error(xml).status().IsInvalidArgument());
 }
 
+// A state code beyond int wrapped around instead of failing (found while fuzzing).
+TEST(Ec2LibcloudTest, StateCodeOutsideIntIsInvalidArgument) {
+  std::string run = ReadFileOrDie(SpecPath(kLibcloudDir + "run_instances.xml"));
+  ASSERT_TRUE(ParseRunInstances(run).ok());
+  const size_t code = run.find("<code>0</code>");
+  ASSERT_NE(code, std::string::npos);
+  run.replace(code, 14, "<code>4294967296</code>");  // wraps to 0 as an int
+  EXPECT_TRUE(ParseRunInstances(run).status().IsInvalidArgument());
+}
+
 TEST(Ec2LibcloudTest, StateReasonCodesMapToTerminationReasons) {
   EXPECT_EQ(Ec2TerminationReason("Server.SpotInstanceTermination"), TerminationReason::kPreempted);
   EXPECT_EQ(Ec2TerminationReason("Server.SpotInstanceShutdown"), TerminationReason::kPreempted);

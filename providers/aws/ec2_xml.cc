@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <string>
 #include <utility>
 
@@ -32,7 +33,8 @@ Result<int> ParseInt(const std::string& text, std::string_view what) {
   errno = 0;
   char* end = nullptr;
   long value = std::strtol(text.c_str(), &end, 10);
-  if (text.empty() || end != text.c_str() + text.size() || errno == ERANGE) {
+  if (text.empty() || end != text.c_str() + text.size() || errno == ERANGE ||
+      value < std::numeric_limits<int>::min() || value > std::numeric_limits<int>::max()) {
     return Status::InvalidArgument("bad " + std::string(what) + ": '" + text + "'");
   }
   return static_cast<int>(value);

@@ -1,5 +1,7 @@
 #include "providers/gcp/gcp_json.h"
 
+#include <cstdlib>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -21,13 +23,21 @@ std::string Str(const json& object, const char* name) {
   return "";
 }
 
+// 0 when absent, not a number or outside int's range: converting such a value to int is
+// undefined behaviour (found by fuzzing).
 int Int(const json& object, const char* name) {
   if (!object.is_object()) return 0;
   auto it = object.find(name);
   if (it == object.end()) return 0;
-  if (it->is_number()) return it->get<int>();
-  if (it->is_string()) return std::atoi(it->get<std::string>().c_str());
-  return 0;
+  double value = 0;
+  if (it->is_number()) value = it->get<double>();
+  if (it->is_string()) {
+    value = static_cast<double>(std::strtol(it->get<std::string>().c_str(), nullptr, 10));
+  }
+  if (!(value >= std::numeric_limits<int>::min() && value <= std::numeric_limits<int>::max())) {
+    return 0;
+  }
+  return static_cast<int>(value);
 }
 
 const json& Field(const json& object, const char* name) {

@@ -121,6 +121,23 @@ TEST(GcpJsonTest, MalformedInputIsInvalidArgument) {
   EXPECT_TRUE(ParseInstanceList("{\"kind\": \"compute#instanceList\"}", nullptr)->empty());
 }
 
+// Found by fuzzing (tests/fuzz/regressions/gcp_json): converting such numbers to int was
+// undefined behaviour. They read as 0, like any other unusable number.
+TEST(GcpJsonTest, NumbersOutsideIntRangeReadAsZero) {
+  auto types = ParseAcceleratorTypeList(
+      R"({"items": [{"name": "nvidia-tesla-t4", "zone": "zones/us-central1-a",
+                     "maximumCardsPerInstance": 1e20}]})",
+      nullptr);
+  ASSERT_TRUE(types.ok()) << types.status().ToString();
+  ASSERT_EQ(types->size(), 1u);
+  EXPECT_EQ((*types)[0].maximum_cards_per_instance, 0);
+  auto op = ParseOperation(
+      R"({"name": "op", "progress": -1e300, "httpErrorStatusCode": "99999999999"})");
+  ASSERT_TRUE(op.ok()) << op.status().ToString();
+  EXPECT_EQ(op->progress, 0);
+  EXPECT_EQ(op->http_error_status_code, 0);
+}
+
 TEST(GcpJsonTest, InsertBodyForSpotT4OnN1) {
   InsertSpec spec;
   spec.name = "sky-p1-train-0a1b2c3d";

@@ -13,6 +13,9 @@
 namespace sky::providers::lambda {
 namespace {
 
+// The largest GPU count an instance type name may state.
+constexpr long kMaxGpuCount = 64;
+
 using nlohmann::json;
 
 using rest::Member;
@@ -110,7 +113,9 @@ std::optional<AcceleratorSpec> AcceleratorFromInstanceType(std::string_view inst
   const std::string count_text(parts[1].substr(0, parts[1].size() - 1));
   char* end = nullptr;
   const long count = std::strtol(count_text.c_str(), &end, 10);
-  if (end == count_text.c_str() || *end != '\0' || count <= 0 || parts[2].empty()) {
+  // An int count, so that a 12-digit count in a hostile name cannot wrap (found by fuzzing).
+  if (end == count_text.c_str() || *end != '\0' || count <= 0 || count > kMaxGpuCount ||
+      parts[2].empty()) {
     return std::nullopt;
   }
   AcceleratorSpec spec{Upper(parts[2]), static_cast<int>(count)};

@@ -31,7 +31,7 @@ struct AcceleratorSpec {
 // The accelerator of an instance type, from its name `gpu_<n>x_<gpu>[_<suffix>]`, named as
 // SkyPilot's Lambda catalog names it: the <gpu> token upper-cased, with "_80gb" after an A100
 // giving "A100-80GB" (gpu_8x_a100_80gb_sxm4 -> A100-80GB x 8). nullopt for CPU types
-// (cpu_4x_general) and for names that do not follow the pattern.
+// (cpu_4x_general), for names that do not follow the pattern and for counts above 64.
 std::optional<AcceleratorSpec> AcceleratorFromInstanceType(std::string_view instance_type);
 
 // The per-GPU memory in a gpu_description such as "A100 (40 GB SXM4)": 40. 0 when absent.

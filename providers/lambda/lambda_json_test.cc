@@ -215,6 +215,8 @@ TEST_F(LambdaJsonTest, AcceleratorNamesMatchSkyPilotsLambdaCatalog) {
   EXPECT_EQ(gpu_rows, 391);
   EXPECT_EQ(AcceleratorFromInstanceType("gpu_8x_h100_sxm5gdr")->name, "H100");
   EXPECT_FALSE(AcceleratorFromInstanceType("gpu_x_a100").has_value());
+  EXPECT_FALSE(AcceleratorFromInstanceType("gpu_99999999999x_a100").has_value());
+  EXPECT_EQ(AcceleratorFromInstanceType("gpu_64x_a100")->count, 64);
 }
 
 }  // namespace

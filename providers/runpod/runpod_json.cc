@@ -20,6 +20,17 @@ using rest::Member;
 using rest::Number;
 using rest::String;
 
+// The most GPUs one pod may have (RunPod offers up to 8 today). A larger count in a response
+// is malformed: a maxCount of 1e9 would make billions of offers, and converting 1e20 to int is
+// undefined behaviour (found by fuzzing).
+constexpr int kMaxGpuCount = 64;
+
+// A GPU count field: 0 when absent, not a number or outside 0..kMaxGpuCount.
+int GpuCount(const json& object, const char* key) {
+  const double value = Number(object, key);
+  return value >= 0 && value <= kMaxGpuCount ? static_cast<int>(value) : 0;
+}
+
 void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
     text.replace(at, from.size(), to);
@@ -66,7 +77,7 @@ std::string PodInstanceType(const json& pod) {
   const json* machine = Member(pod, "machine");
   std::string display = gpu != nullptr ? String(*gpu, "displayName") : "";
   if (display.empty() && machine != nullptr) display = String(*machine, "gpuDisplayName");
-  const int count = gpu != nullptr ? static_cast<int>(Number(*gpu, "count")) : 0;
+  const int count = gpu != nullptr ? GpuCount(*gpu, "count") : 0;
   if (display.empty() || count <= 0) return "";
   const bool secure = machine == nullptr || Bool(*machine, "secureCloud", true);
   return FormatInstanceType({count, CanonicalGpuName(display), secure ? "SECURE" : "COMMUNITY"});
@@ -112,7 +123,7 @@ void AppendGpuOffers(const json& gpu, const std::string& observed_at, GpuCatalog
   if (id.empty() || name.empty()) return;
   catalog.gpu_type_ids[name] = id;
   const double per_gpu = price != nullptr ? Number(*price, "secure") : 0;
-  const int most = max_count != nullptr ? static_cast<int>(Number(*max_count, "secure")) : 0;
+  const int most = max_count != nullptr ? GpuCount(*max_count, "secure") : 0;
   if (!Bool(gpu, "secure", false) || per_gpu <= 0 || centers == nullptr || !centers->is_array()) {
     return;
   }
@@ -175,11 +186,10 @@ std::optional<InstanceTypeName> ParseInstanceType(std::string_view text) {
   const std::string count(text.substr(0, x));
   char* end = nullptr;
   const long gpu_count = std::strtol(count.c_str(), &end, 10);
+  if (*end != '\0' || gpu_count <= 0 || gpu_count > kMaxGpuCount) return std::nullopt;
   InstanceTypeName type{static_cast<int>(gpu_count), std::string(text.substr(x + 2, last - x - 2)),
                         std::string(text.substr(last + 1))};
-  if (*end != '\0' || gpu_count <= 0 || (type.cloud != "SECURE" && type.cloud != "COMMUNITY")) {
-    return std::nullopt;
-  }
+  if (type.cloud != "SECURE" && type.cloud != "COMMUNITY") return std::nullopt;
   return type;
 }
 

@@ -40,7 +40,7 @@ struct InstanceTypeName {
   std::string cloud;        // "SECURE" or "COMMUNITY"
 };
 std::string FormatInstanceType(const InstanceTypeName& type);
-// nullopt unless `text` is "<n>x_<accelerator>_<SECURE|COMMUNITY>".
+// nullopt unless `text` is "<n>x_<accelerator>_<SECURE|COMMUNITY>" with n from 1 to 64.
 std::optional<InstanceTypeName> ParseInstanceType(std::string_view text);
 
 struct GpuCatalog {
@@ -50,7 +50,8 @@ struct GpuCatalog {
 };
 
 // Parses ListGpuTypesResponse. For each secure-cloud GPU type with a secure price, one
-// on-demand offer per GPU count 1..maxCount.secure and per data center listed, at
+// on-demand offer per GPU count 1..maxCount.secure (a maxCount above 64 is malformed and gives
+// none) and per data center listed, at
 // price.secure x count; available = 0 where the data center's availability is NONE, else
 // unknown. v2 has no spot prices, so no spot offers. InvalidArgument on a malformed body.
 Result<GpuCatalog> ParseGpuCatalog(std::string_view body, const std::string& observed_at);

@@ -94,6 +94,20 @@ TEST_F(RunPodJsonTest, NoStockIsZeroAvailableAndCommunityOnlyGivesNoOffer) {
   EXPECT_TRUE(ParseGpuCatalog("<html>", "t").status().IsInvalidArgument());
 }
 
+// Found by fuzzing (tests/fuzz/regressions/runpod_json): a huge maxCount made one offer per
+// count (billions), and converting 1e20 to int was undefined behaviour.
+TEST_F(RunPodJsonTest, GpuCountsAbove64AreMalformedAndGiveNoOffers) {
+  json body = CatalogExample();
+  for (double most : {65.0, 1e9, 1e20}) {
+    body["gpus"][0]["maxCount"]["secure"] = most;
+    Result<GpuCatalog> catalog = ParseGpuCatalog(body.dump(), "t");
+    ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
+    EXPECT_TRUE(catalog->offers.empty()) << most;
+  }
+  body["gpus"][0]["maxCount"]["secure"] = 64;
+  EXPECT_EQ(ParseGpuCatalog(body.dump(), "t")->offers.size(), 64u);
+}
+
 TEST_F(RunPodJsonTest, PodSchemaExamplesParse) {
   const json pod = PodExample();
   ASSERT_EQ(pod["id"], "xedezhzb9la3ye");
@@ -220,7 +234,8 @@ TEST_F(RunPodJsonTest, InstanceTypeNamesRoundTrip) {
   EXPECT_EQ(parsed->accelerator, "A100-80GB-SXM");
   EXPECT_EQ(parsed->cloud, "COMMUNITY");
   EXPECT_EQ(ParseInstanceType("1x_MI300X_SECURE")->accelerator, "MI300X");
-  for (const char* bad : {"x_A_SECURE", "0x_A_SECURE", "2x_A_SPOT", "2x__SECURE", "gpu_1x_a10"}) {
+  for (const char* bad : {"x_A_SECURE", "0x_A_SECURE", "2x_A_SPOT", "2x__SECURE", "gpu_1x_a10",
+                          "65x_A_SECURE", "99999999999x_A_SECURE"}) {
     EXPECT_FALSE(ParseInstanceType(bad).has_value()) << bad;
   }
 }

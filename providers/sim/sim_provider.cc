@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "providers/sim/sim_agent.h"
+#include "providers/sim/sim_faults.h"
 #include "providers/sim/sim_state_file.h"
 
 namespace sky::providers {
@@ -38,13 +39,17 @@ int64_t CountDuplicateAttempts(const std::map<std::string, SimInstanceState>& in
 }  // namespace
 
 SimProvider::SimProvider(std::vector<Offer> offers, const Clock& clock, SimOptions options)
-    : clock_(clock), options_(std::move(options)) {
+    : clock_(clock),
+      options_(std::move(options)),
+      faults_(std::make_unique<SimFaults>(options_)) {
   for (auto& offer : offers) {
     OfferId id = offer.id;
     offers_.emplace(std::move(id), std::move(offer));
   }
   state_.rng.seed(options_.seed);
 }
+
+SimProvider::~SimProvider() = default;
 
 Result<std::unique_ptr<SimProvider>> SimProvider::Open(std::vector<Offer> offers,
                                                        const Clock& clock, SimOptions options) {
@@ -62,6 +67,9 @@ Result<std::unique_ptr<SimProvider>> SimProvider::Open(std::vector<Offer> offers
 }
 
 Result<std::vector<Offer>> SimProvider::ListOffers() {
+  if (SimFault fault = faults_->Next(clock_.NowSeconds(), false); fault != SimFault::kNone) {
+    return faults_->Fail(fault, "list_offers", false);
+  }
   std::vector<Offer> out;
   out.reserve(offers_.size());
   for (const auto& [id, offer] : offers_) out.push_back(offer);
@@ -136,12 +144,18 @@ Status SimProvider::CheckCapacityLocked(const Offer& offer, double now) {
 }
 
 Result<Instance> SimProvider::Launch(const LaunchRequest& request) {
+  const SimFault fault = faults_->Next(clock_.NowSeconds(), true);
+  if (fault != SimFault::kNone && fault != SimFault::kTimeoutAfter) {
+    return faults_->Fail(fault, "launch", true);
+  }
   Result<Instance> result = LaunchAndStore(request);
   // After the outcome is stored and written, outside the lock: the cloud has acted, the caller
   // has not heard yet, and other calls go on meanwhile.
   if (options_.api_latency_seconds > 0) {
     std::this_thread::sleep_for(std::chrono::duration<double>(options_.api_latency_seconds));
   }
+  // The instance exists (or the launch failed), but the answer is lost on the way back.
+  if (fault == SimFault::kTimeoutAfter) return faults_->Fail(fault, "launch", true);
   return result;
 }
 
@@ -280,6 +294,9 @@ void SimProvider::RefreshLocked(double now) {
 
 Result<std::vector<Instance>> SimProvider::Describe(const std::vector<std::string>& ids) {
   const double now = clock_.NowSeconds();
+  if (SimFault fault = faults_->Next(now, false); fault != SimFault::kNone) {
+    return faults_->Fail(fault, "describe", false);
+  }
   std::lock_guard<std::mutex> lock(mu_);
   RefreshLocked(now);
   SKY_RETURN_IF_ERROR(FlushLocked());
@@ -295,6 +312,9 @@ Result<std::vector<Instance>> SimProvider::Describe(const std::vector<std::strin
 Result<std::vector<Instance>> SimProvider::ListByTag(const std::string& key,
                                                      const std::string& value) {
   const double now = clock_.NowSeconds();
+  if (SimFault fault = faults_->Next(now, false); fault != SimFault::kNone) {
+    return faults_->Fail(fault, "list_by_tag", false);
+  }
   std::lock_guard<std::mutex> lock(mu_);
   RefreshLocked(now);
   SKY_RETURN_IF_ERROR(FlushLocked());
@@ -308,6 +328,16 @@ Result<std::vector<Instance>> SimProvider::ListByTag(const std::string& key,
 
 Status SimProvider::Terminate(const std::string& id) {
   const double now = clock_.NowSeconds();
+  const SimFault fault = faults_->Next(now, true);
+  if (fault != SimFault::kNone && fault != SimFault::kTimeoutAfter) {
+    return faults_->Fail(fault, "terminate", true);
+  }
+  Status status = TerminateAndStore(id, now);
+  if (fault == SimFault::kTimeoutAfter) return faults_->Fail(fault, "terminate", true);
+  return status;
+}
+
+Status SimProvider::TerminateAndStore(const std::string& id, double now) {
   std::lock_guard<std::mutex> lock(mu_);
   RefreshLocked(now);
   auto it = state_.instances.find(id);
@@ -324,6 +354,7 @@ SimStats SimProvider::stats() const {
   SimStats s = state_.stats;
   s.live = live_;
   s.duplicate_attempts = CountDuplicateAttempts(state_.instances);
+  faults_->AddTo(s);
   return s;
 }
 

@@ -243,5 +243,15 @@ TEST(SpotTraceTest, RejectsMalformedTracesNamingTheField) {
   EXPECT_DOUBLE_EQ(*ok->PriceAt(61), 1.1);
 }
 
+// Found by fuzzing (tests/fuzz/regressions/spot_trace): converting such a count to int was
+// undefined behaviour.
+TEST(SpotTraceTest, RejectsCountsAboveIntMax) {
+  auto big = ParseSpotTrace(R"({"metadata":{"gap_seconds":60},"data":[1,1.3e62]})");
+  EXPECT_TRUE(big.status().IsInvalidArgument());
+  EXPECT_NE(big.status().message().find("data[1]"), std::string::npos);
+  EXPECT_FALSE(ParseSpotTrace(R"({"metadata":{"gap_seconds":60},"data":[2147483648]})").ok());
+  EXPECT_TRUE(ParseSpotTrace(R"({"metadata":{"gap_seconds":60},"data":[2147483647]})").ok());
+}
+
 }  // namespace
 }  // namespace sky::providers

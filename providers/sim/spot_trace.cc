@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -21,7 +22,9 @@ Status ReadCounts(const nlohmann::json& data, std::vector<int>& out) {
   out.reserve(data.size());
   for (size_t i = 0; i < data.size(); ++i) {
     const auto& v = data[i];
-    if (!v.is_number() || v.get<double>() < 0 || v.get<double>() != std::floor(v.get<double>())) {
+    // Above INT_MAX the conversion to int is undefined behaviour (found by fuzzing).
+    if (!v.is_number() || v.get<double>() < 0 || v.get<double>() != std::floor(v.get<double>()) ||
+        v.get<double>() > std::numeric_limits<int>::max()) {
       return Status::InvalidArgument("data[" + std::to_string(i) +
                                      "]: expected a non-negative integer");
     }

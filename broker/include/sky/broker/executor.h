@@ -5,10 +5,12 @@
 // (Recover) adopts what it expects and terminates what it does not. Failover: a capacity error
 // blocks the offer's zone, a quota error its region, a preemption its zone, each for a
 // cool-down, then the remaining work is re-planned through the planner with the time left;
-// throttling backs off and never fails over; a command that exits non-zero is retried up to
-// `max_stage_failures` times. Thread-safe: every public method may be called from any thread;
-// one pipeline is advanced by at most one thread at a time, and no lock is held while calling
-// a provider or the planner.
+// throttling, a 5xx or a timeout backs off and retries the same attempt with its idempotency
+// key (which finds an instance a timed-out launch did create), never failing over; a command
+// that exits non-zero is retried up to `max_stage_failures` times. A finished, failed or
+// cancelled pipeline stays scheduled until every instance it launched is terminated.
+// Thread-safe: every public method may be called from any thread; one pipeline is advanced by
+// at most one thread at a time, and no lock is held while calling a provider or the planner.
 
 #include <cstdint>
 #include <memory>

@@ -48,12 +48,34 @@ struct SimOptions {
   // in which a crash test can kill the broker between "the cloud created the instance" and
   // "the broker heard about it". Default: 0 (no sleep).
   double api_latency_seconds = 0;
+
+  // Injected API faults (sim_faults.h), drawn from their own generator seeded by `seed`, so
+  // that the broker's retry, back-off and reconcile paths meet what real clouds do.
+  // Fraction of calls (every Provider method) that fail at once, before acting, with a
+  // retryable Unavailable (a 5xx). Default: 0.
+  double error_rate = 0;
+  // Fraction of calls that take `timeout_seconds` and then fail with DeadlineExceeded. For
+  // Launch and Terminate, half of them time out AFTER the cloud acted (the instance exists
+  // though the caller heard nothing): an ambiguous outcome the broker must reconcile through
+  // the idempotency key. error_rate + timeout_rate is capped at 1. Default: 0.
+  double timeout_rate = 0;
+  // Real seconds a timed-out call takes before it fails (not holding the sim's lock).
+  // Default: 1.
+  double timeout_seconds = 1;
+  // Throttling bursts: during the first `throttle_burst_seconds` of every
+  // `throttle_burst_every_seconds` of clock time, every call fails with Unavailable, reason
+  // "throttled". Default: 0 and 0 (never).
+  double throttle_burst_every_seconds = 0;
+  double throttle_burst_seconds = 0;
 };
+
+class SimFaults;  // providers/sim/sim_faults.h
 
 class SimProvider final : public Provider {
  public:
   // An empty cloud. `clock` must outlive the provider.
   SimProvider(std::vector<Offer> offers, const Clock& clock, SimOptions options = {});
+  ~SimProvider() override;
 
   // A cloud resumed from options.state_path when that file exists (instances, idempotency
   // keys, next id, stats), else an empty one. InvalidArgument naming the file when it is
@@ -62,7 +84,9 @@ class SimProvider final : public Provider {
                                                    SimOptions options);
 
   // Every call below that mutates the cloud returns Unavailable when the state file cannot be
-  // written; the mutation is then kept in memory and written by the next call.
+  // written; the mutation is then kept in memory and written by the next call. Every call may
+  // also fail with an injected fault: Unavailable (error_rate; reason "throttled" in a
+  // throttling burst) or DeadlineExceeded (timeout_rate; Launch and Terminate may have acted).
   std::string name() const override { return "sim"; }
   Result<std::vector<Offer>> ListOffers() override;
   // NotFound for an offer it does not serve; ResourceExhausted when a trace or the offer's
@@ -79,6 +103,7 @@ class SimProvider final : public Provider {
 
  private:
   Result<Instance> LaunchAndStore(const LaunchRequest& request);
+  Status TerminateAndStore(const std::string& id, double now);
   Result<Instance> LaunchLocked(const LaunchRequest& request, double now);
   SimInstanceState NewInstanceLocked(const Offer& offer, const LaunchRequest& request, double now);
   void StopLocked(SimInstanceState& sim, TerminationReason reason, double at);
@@ -95,6 +120,7 @@ class SimProvider final : public Provider {
 
   const Clock& clock_;
   const SimOptions options_;
+  const std::unique_ptr<SimFaults> faults_;  // thread-safe on its own
   std::map<OfferId, Offer> offers_;
   mutable std::mutex mu_;
   SimState state_;      // guarded by mu_

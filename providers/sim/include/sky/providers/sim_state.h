@@ -21,6 +21,11 @@ struct SimStats {
   // Distinct (kTagPipeline, kTagStage, kTagAttempt) triples carried by more than one instance:
   // each is an attempt the broker launched twice. Instances without all three tags are ignored.
   int64_t duplicate_attempts = 0;
+  // API faults injected (SimOptions::error_rate, timeout_rate, throttling bursts) by this
+  // process; counted in memory only, like `live`.
+  int64_t injected_errors = 0;
+  int64_t injected_timeouts = 0;
+  int64_t injected_throttles = 0;
 };
 
 // One instance as the sim keeps it.
@@ -35,7 +40,7 @@ struct SimState {
   std::map<std::string, SimInstanceState> instances;  // by id, ordered by launch
   std::map<std::string, std::string> by_key;          // idempotency key -> instance id
   std::map<std::string, double> trace_checked_until;  // location -> clock time
-  SimStats stats;  // `live` and `duplicate_attempts` are computed on demand, not kept here
+  SimStats stats;  // `live`, `duplicate_attempts`, `injected_*`: computed on demand, not kept
   int64_t next_id = 1;
   std::mt19937_64 rng;  // the random preemption model's generator
 };

@@ -25,7 +25,8 @@ struct SpotTrace {
 };
 
 // Parses a trace. InvalidArgument naming the field for malformed JSON, a non-positive
-// gap_seconds, an empty or non-integer `data`, negative counts, or `prices` of another length.
+// gap_seconds, an empty or non-integer `data`, negative counts or counts above INT_MAX, or
+// `prices` of another length.
 Result<SpotTrace> ParseSpotTrace(const std::string& json_text);
 // Reads and parses a trace file; NotFound when it cannot be opened.
 Result<SpotTrace> LoadSpotTrace(const std::string& path);
