@@ -20,12 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-// One stage of 100 sim hours: still running whenever the test looks (so it can be cancelled).
-constexpr char kLongSpec[] =
-    R"({"name": "long", "objective": "cost",
-        "stages": [{"name": "work", "resources": {"cpus": 4, "memory_gb": 16},
-                    "runtime_hours": 100}],
-        "constraints": {"providers": ["gcp"], "regions": ["us-central1"]}})";
 
 struct Reply {
   int code = 0;

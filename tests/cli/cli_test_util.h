@@ -17,6 +17,13 @@ namespace fs = std::filesystem;
 inline const std::string kBin = SKYBROKER_BIN;
 inline const std::string kShared = SKY_SHARED_DIR "/data";
 inline const std::string kExamples = SKY_SOURCE_DIR "/data/examples";
+// One stage of 100 sim hours on gcp us-central1: still running whenever a test looks (at the
+// tests' x3600 clock, 100 real seconds), so that it can be followed, beaten and cancelled.
+constexpr char kLongSpec[] =
+    R"({"name": "long", "objective": "cost",
+        "stages": [{"name": "work", "resources": {"cpus": 4, "memory_gb": 16},
+                    "runtime_hours": 100}],
+        "constraints": {"providers": ["gcp"], "regions": ["us-central1"]}})";
 
 struct ExecResult {
   int code = -1;

@@ -34,11 +34,6 @@ using providers::prism::PrismServer;
 const std::string kDocument = SKY_SOURCE_DIR "/api/openapi.json";
 const std::string kQuickstart = kExamples + "/quickstart.json";
 
-// One stage of 100 sim hours (100 real seconds): still running whenever the test looks.
-constexpr char kLongSpec[] =
-    R"({"name":"long","objective":"cost","stages":[{"name":"work","resources":{"cpus":4,)"
-    R"("memory_gb":16},"runtime_hours":100}],"constraints":{"providers":["gcp"],)"
-    R"("regions":["us-central1"]}})";
 // The replay of replay_e2e_test: 4 h of V100 work over a 2 h spot window in us-east-1a.
 constexpr char kReplay[] =
     R"({"pipeline":{"name":"hand","deadline_hours":6,"restart_minutes":15,"stages":[{"name":)"

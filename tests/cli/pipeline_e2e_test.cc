@@ -17,12 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-// One stage of 100 sim hours (100 real seconds): still running whenever the test looks.
-constexpr char kLongSpec[] =
-    R"({"name": "long", "objective": "cost",
-        "stages": [{"name": "work", "resources": {"cpus": 4, "memory_gb": 16},
-                    "runtime_hours": 100}],
-        "constraints": {"providers": ["gcp"], "regions": ["us-central1"]}})";
 
 struct Reply {
   int code = 0;

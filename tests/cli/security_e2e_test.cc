@@ -29,12 +29,6 @@ namespace {
 
 using nlohmann::json;
 
-// One stage of 100 sim hours: running whenever the test looks.
-constexpr char kLongSpec[] =
-    R"({"name": "long", "objective": "cost",
-        "stages": [{"name": "work", "resources": {"cpus": 4, "memory_gb": 16},
-                    "runtime_hours": 100}],
-        "constraints": {"providers": ["gcp"], "regions": ["us-central1"]}})";
 // A replay over an inline trace (as in contract_e2e_test).
 constexpr char kReplay[] =
     R"({"pipeline":{"name":"hand","deadline_hours":6,"restart_minutes":15,"stages":[{"name":)"
