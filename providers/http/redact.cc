@@ -128,11 +128,22 @@ std::string RedactUrl(std::string_view url) {
   return out;
 }
 
+// Longest text RedactText scrubs. std::regex matches recursively, several stack frames per
+// character: a 60 KB error body overflowed an 8 MB stack (found while fuzzing).
+constexpr size_t kMaxRedactedText = 2048;
+
 std::string RedactText(std::string_view text) {
-  std::string out(text);
+  std::string out(text.substr(0, kMaxRedactedText));
+  if (text.size() > kMaxRedactedText) {
+    // Cut at a blank, so that no half of a key (which the rules below would match whole) stays.
+    const size_t blank = out.find_last_of(" \t\r\n");
+    out.resize(blank == std::string::npos ? 0 : blank);
+  }
+  const size_t cut = text.size() - out.size();
   for (const Rule& rule : TextRules()) {
     out = std::regex_replace(out, rule.pattern, rule.replacement);
   }
+  if (cut > 0) out += " [" + std::to_string(cut) + " bytes cut]";
   return out;
 }
 

@@ -32,7 +32,8 @@ std::string RedactUrl(std::string_view url);
 // Scrubs free text (a log line, an error body): the rest of an "Authorization:" line,
 // "Bearer <token>", "Credential=", "Signature=", "X-Amz-Security-Token", api keys, secret and
 // session keys in `name=value`, `name: value` or JSON `"name": "value"` form, and AWS access
-// key ids (AKIA..., ASIA...).
+// key ids (AKIA..., ASIA...). A text longer than 2048 bytes is first cut at its last blank
+// before that length, and ends with " [N bytes cut]".
 std::string RedactText(std::string_view text);
 
 }  // namespace sky::providers

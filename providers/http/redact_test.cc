@@ -64,5 +64,18 @@ TEST(RedactTest, SigV4AuthorizationInTextKeepsNoSignature) {
   EXPECT_EQ(RedactText("nothing to hide here"), "nothing to hide here");
 }
 
+// Found while fuzzing (tests/fuzz/regressions/runpod_json): std::regex recursed for each
+// character and a long error body overflowed the stack.
+TEST(RedactTest, LongTextIsCutAtABlankBeforeScrubbing) {
+  const std::string text = RedactText("Authorization: " + std::string(300000, 'a'));
+  EXPECT_LT(text.size(), 2100u);
+  EXPECT_FALSE(Contains(text, "aaaa"));
+  EXPECT_TRUE(Contains(text, "bytes cut]"));
+  const std::string tail =
+      RedactText(std::string(2040, 'x') + " Bearer tok_" + std::string(20, 's'));
+  EXPECT_FALSE(Contains(tail, "tok_")) << "no half token at the cut";
+  EXPECT_EQ(RedactText(std::string(2048, 'y')), std::string(2048, 'y'));
+}
+
 }  // namespace
 }  // namespace sky::providers
