@@ -265,6 +265,14 @@ std::optional<HttpResponse> AuthLayer::Limit(const HttpRequest& request,
   return r;
 }
 
+void AuthLayer::LogRefused(const HttpRequest& request, const HttpResponse& response,
+                           double seconds) const {
+  if (log_ == nullptr) return;
+  HttpRequest anonymous = request;
+  anonymous.principal = Anonymous();
+  Log(anonymous, response, clock_.NowSeconds() - std::max(0.0, seconds));
+}
+
 void AuthLayer::Log(const HttpRequest& request, const HttpResponse& response, double start) const {
   AccessEntry entry;
   entry.time = start;

@@ -80,6 +80,11 @@ class AuthLayer final : public Router {
   // malformed value or an unknown or revoked token; the store's errors otherwise.
   Result<Principal> Authenticate(const std::string& authorization) const;
 
+  // Writes the access-log line of a request the HTTP server refused before this layer saw it
+  // (ServerOptions::on_refused), `seconds` after it arrived: anonymous, as it was never
+  // authenticated. Nothing without a log.
+  void LogRefused(const HttpRequest& request, const HttpResponse& response, double seconds) const;
+
  private:
   struct CacheEntry {
     std::string hash;

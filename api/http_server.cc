@@ -227,32 +227,31 @@ class CpprestServer final : public HttpServer {
                                   : upload   ? options_.limits.max_upload_bytes
                                              : options_.limits.max_body_bytes);
     } catch (const std::exception& e) {
-      return Finish(req, *request, ErrorResponse(400, "bad_request", e.what()), start);
+      return Finish(req, *request, ErrorResponse(400, "bad_request", e.what()), start, true);
     }
     body.then([this, req, request, upload, long_query,
                start](const pplx::task<BodyRead>& read) mutable {
+      std::optional<HttpResponse> refused = std::move(long_query);
       HttpResponse response;
       try {
         BodyRead got = read.get();  // ready: this runs once the read is done
-        response = long_query ? std::move(*long_query) : Answer(*request, std::move(got), upload);
+        if (!refused) refused = RefuseBody(got, upload, options_.limits);
+        if (!refused) {
+          request->body = std::move(got.text);
+          response = router_.Dispatch(*request);
+        }
       } catch (const std::exception& e) {
-        response = ErrorResponse(400, "bad_request", e.what());
+        refused = ErrorResponse(400, "bad_request", e.what());
       }
+      if (refused) return Finish(req, *request, std::move(*refused), start, true);
       Finish(req, *request, std::move(response), start);
     });
   }
 
-  // The refusal of a body over a limit, else the router's answer.
-  HttpResponse Answer(HttpRequest& request, BodyRead body, bool upload) const {
-    if (auto refused = RefuseBody(body, upload, options_.limits)) return std::move(*refused);
-    request.body = std::move(body.text);
-    return router_.Dispatch(request);
-  }
-
   // Sends `response` (or starts its stream) without waiting for the send, reports it, and
-  // ends the request's in-flight count.
+  // ends the request's in-flight count. `refused`: answered by the server, not the router.
   void Finish(http::http_request& req, const HttpRequest& request, HttpResponse response,
-              SteadyClock::time_point start) {
+              SteadyClock::time_point start, bool refused = false) {
     if (response.stream && !StartStream(req, response)) response = TooManyStreams();
     if (!response.stream) {
       try {
@@ -261,12 +260,11 @@ class CpprestServer final : public HttpServer {
         // The client went away; nothing to answer.
       }
     }
-    const auto elapsed = SteadyClock::now() - start;
-    if (options_.on_response) {
-      options_.on_response(request, response.status,
-                           std::chrono::duration<double>(elapsed).count());
-    }
-    // The access log is written by the auth layer (api/auth.h), which knows the tenant.
+    const double seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();
+    // The access log of routed requests is written by the auth layer (api/auth.h), which
+    // knows the tenant; of the others, by on_refused.
+    if (refused && options_.on_refused) options_.on_refused(request, response, seconds);
+    if (options_.on_response) options_.on_response(request, response.status, seconds);
     std::lock_guard<std::mutex> lock(idle_mu_);
     if (--in_flight_ == 0) idle_.notify_all();
   }

@@ -230,8 +230,11 @@ int RunServe(const Words& words, std::ostream& out, std::ostream& err) {
   broker::OperationRunner runner(wall_clock);
   auto auth = AuthStack::Open(*args, (*app)->db_path(), err);
   if (!auth.ok()) return ReportError(auth.status(), err);
-  Router& router = (*auth)->router();  // the routes behind the auth layer
+  AuthLayer& router = (*auth)->router();  // the routes behind the auth layer
   WireMetrics(metrics, **app, slot, router, *options);
+  options->on_refused = [&router](const HttpRequest& req, const HttpResponse& resp, double s) {
+    router.LogRefused(req, resp, s);
+  };
   std::vector<std::string> trace_roots = {(*app)->data_dir() + "/traces"};
   if (auto dir = args->Get("trace-dir")) trace_roots.push_back(*dir);
   const OperationWiring ops{runner, wall_clock, (*stack)->unmetered_providers(), *plan_wait,

@@ -4,7 +4,12 @@
 // value and its flag.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
+#include <chrono>
+#include <fstream>
+#include <thread>
+#include <utility>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -46,7 +51,7 @@ class LimitsE2eTest : public BinaryTest {
                                            "--auth",
                                            "off",
                                            "--access-log",
-                                           "off",
+                                           (dir_ / "access.log").string(),
                                            "--max-body-bytes",
                                            "4096",
                                            "--max-upload-bytes",
@@ -90,6 +95,22 @@ class LimitsE2eTest : public BinaryTest {
     EXPECT_EQ(r.body["error"]["code"], name) << r.body;
     EXPECT_NE(r.body["error"]["message"].get<std::string>().find(message), std::string::npos)
         << r.body;
+  }
+
+  // The access log's lines as (status, path), waiting up to 5 s for at least `want` of them:
+  // the server writes a line just after it sends the reply.
+  std::vector<std::pair<int, std::string>> AccessLines(size_t want) const {
+    std::vector<std::pair<int, std::string>> lines;
+    for (int tries = 0; tries < 50 && lines.size() < want; ++tries) {
+      if (tries > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      lines.clear();
+      std::ifstream in(dir_ / "access.log");
+      for (std::string line; std::getline(in, line);) {
+        const json entry = json::parse(line, nullptr, false);
+        if (entry.is_object()) lines.emplace_back(entry.value("status", 0), entry.value("path", ""));
+      }
+    }
+    return lines;
   }
 
   ServeProcess serve_;
@@ -184,6 +205,21 @@ TEST_F(LimitsE2eTest, BodiesOverTheirLimitAre413NamingTheFlag) {
       serve_.base() + "/v1/plans'");
   EXPECT_EQ(out, "413");
   EXPECT_EQ(Curl("", "/healthz").code, 200);
+}
+
+// Refused by the HTTP server before the router (and its auth layer, which writes the access
+// log of everything else) saw them, these still get their line.
+TEST_F(LimitsE2eTest, RefusalsBeforeTheRouterAreInTheAccessLog) {
+  EXPECT_EQ(Curl("", "/v1/accelerators?q=" + std::string(300, 'x')).code, 414);
+  EXPECT_EQ(Curl("", "/v1/plans", std::string(5000, ' ') + "{}").code, 413);
+  EXPECT_EQ(Curl("", "/v1/replays", std::string(8, '[') + std::string(8, ']')).code, 400);
+  EXPECT_EQ(Curl("", "/healthz").code, 200);
+  const auto lines = AccessLines(4);
+  for (const auto& want : std::vector<std::pair<int, std::string>>{
+           {414, "/v1/accelerators"}, {413, "/v1/plans"}, {400, "/v1/replays"}, {200, "/healthz"}}) {
+    EXPECT_EQ(std::count(lines.begin(), lines.end(), want), 1)
+        << want.first << " " << want.second << " (" << lines.size() << " lines)";
+  }
 }
 
 }  // namespace
