@@ -191,7 +191,7 @@ TEST_F(RequestLimitsTest, HugeBodiesAreDrainedInBoundedMemory) {
   constexpr size_t kChunk = 1 << 20;
   constexpr int kChunks = 96;  // 96 MiB, each way
   const std::string chunk(kChunk, 'x');
-  const long peak_before = PeakRssKib();
+  [[maybe_unused]] const long peak_before = PeakRssKib();
   Connection c(server_->port());
   // Chunked: no length announced.
   ASSERT_TRUE(
