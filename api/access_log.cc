@@ -65,9 +65,10 @@ std::string AccessLog::Format(const AccessEntry& e) {
 }
 
 void AccessLog::Write(const AccessEntry& entry) {
-  const std::string line = Format(entry);
+  const std::string line = Format(entry) + '\n';
   std::lock_guard<std::mutex> lock(mu_);
-  *out_ << line << '\n' << std::flush;
+  out_->write(line.data(), static_cast<std::streamsize>(line.size()));  // one write per line
+  out_->flush();
 }
 
 }  // namespace sky::api
