@@ -11,7 +11,7 @@ sky_sanitizer_env() {
   case "$1" in
     asan)
       export ASAN_OPTIONS="halt_on_error=1:abort_on_error=0:detect_leaks=1:strict_init_order=1:check_initialization_order=1:detect_stack_use_after_return=1"
-      export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$here/ubsan.supp"
+      export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
       export LSAN_OPTIONS="suppressions=$here/lsan.supp:print_suppressions=0"
       ;;
     tsan)
