@@ -68,6 +68,10 @@ HttpRequest Convert(const http::http_request& req) {
   return out;
 }
 
+double SecondsSince(SteadyClock::time_point start) {
+  return std::chrono::duration<double>(SteadyClock::now() - start).count();
+}
+
 // Moves the body out of `r` (a copy per request shows in profiles).
 http::http_response ToCpprest(HttpResponse& r) {
   http::http_response resp(static_cast<http::status_code>(r.status));
@@ -252,6 +256,9 @@ class CpprestServer final : public HttpServer {
   // ends the request's in-flight count. `refused`: answered by the server, not the router.
   void Finish(http::http_request& req, const HttpRequest& request, HttpResponse response,
               SteadyClock::time_point start, bool refused = false) {
+    // The access log of routed requests is written by the auth layer (api/auth.h), which
+    // knows the tenant, before the reply goes out; of the others, by on_refused, likewise.
+    if (refused && options_.on_refused) options_.on_refused(request, response, SecondsSince(start));
     if (response.stream && !StartStream(req, response)) response = TooManyStreams();
     if (!response.stream) {
       try {
@@ -260,11 +267,7 @@ class CpprestServer final : public HttpServer {
         // The client went away; nothing to answer.
       }
     }
-    const double seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();
-    // The access log of routed requests is written by the auth layer (api/auth.h), which
-    // knows the tenant; of the others, by on_refused.
-    if (refused && options_.on_refused) options_.on_refused(request, response, seconds);
-    if (options_.on_response) options_.on_response(request, response.status, seconds);
+    if (options_.on_response) options_.on_response(request, response.status, SecondsSince(start));
     std::lock_guard<std::mutex> lock(idle_mu_);
     if (--in_flight_ == 0) idle_.notify_all();
   }

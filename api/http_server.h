@@ -42,7 +42,7 @@ struct ServerOptions {
   // Called once per request when its response status and headers are sent, with the seconds
   // since it arrived (metrics). Must be thread-safe. Default: none.
   std::function<void(const HttpRequest& request, int status, double seconds)> on_response;
-  // Called, before on_response, for a request the server answers itself without the router:
+  // Called, before the reply is sent, for a request the server answers itself without the router:
   // a body, query string or JSON nesting over its limit, or a request it cannot read (400).
   // Serve writes these to the access log, which the router's auth layer writes for the rest.
   // Must be thread-safe. Default: none.
