@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "api/cli_args.h"
+#include "api/cli/args.h"
 #include "sky/broker/catalog_service.h"
 #include "sky/broker/plan_service.h"
 

@@ -44,12 +44,12 @@ Status WriteSecretFile(const std::string& path, const std::string& text) {
 
 // Creates the first admin token when the store holds none, so that a fresh server can be used
 // (and more tokens created) without a chicken-and-egg step.
-Status Bootstrap(broker::TokenStore& store, const Clock& clock, const std::string& db_path,
+Status Bootstrap(TokenStore& store, const Clock& clock, const std::string& db_path,
                  std::ostream& err) {
   SKY_ASSIGN_OR_RETURN(const int64_t count, store.Count());
   if (count > 0) return Status::Ok();
   const MintedToken minted = MintApiToken();
-  SKY_ASSIGN_OR_RETURN(const broker::TokenRecord record,
+  SKY_ASSIGN_OR_RETURN(const TokenRecord record,
                        store.Create(kBootstrapTenant, "admin", minted.hash, clock.NowSeconds()));
   if (db_path == ":memory:") {
     err << "auth: in-memory database: admin token " << record.id << " of tenant 'default' "
@@ -85,7 +85,7 @@ Result<std::unique_ptr<AuthStack>> AuthStack::Open(const CliArgs& args, const st
   std::unique_ptr<AuthStack> stack(new AuthStack());
   SKY_ASSIGN_OR_RETURN(stack->log_, AccessLog::Open(args.Get("access-log").value_or("-"), err));
   if (options.enabled) {
-    SKY_ASSIGN_OR_RETURN(stack->store_, broker::TokenStore::Open(db_path));
+    SKY_ASSIGN_OR_RETURN(stack->store_, TokenStore::Open(db_path));
     SKY_RETURN_IF_ERROR(Bootstrap(*stack->store_, stack->clock_, db_path, err));
   } else {
     err << "auth: off (--auth off): every request acts as the admin of tenant 'default'\n";

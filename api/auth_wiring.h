@@ -16,10 +16,10 @@
 #include <ostream>
 #include <string>
 
-#include "api/access_log.h"
-#include "api/auth.h"
-#include "api/cli_args.h"
-#include "sky/broker/token_store.h"
+#include "api/http/access_log.h"
+#include "api/auth/auth.h"
+#include "api/cli/args.h"
+#include "api/auth/token_store.h"
 #include "sky/types/clock.h"
 
 namespace sky::api {
@@ -48,7 +48,7 @@ class AuthStack {
 
   // Declared in dependency order: the layer (last) goes first.
   WallClock clock_;
-  std::unique_ptr<broker::TokenStore> store_;
+  std::unique_ptr<TokenStore> store_;
   std::unique_ptr<AccessLog> log_;
   std::unique_ptr<AuthLayer> layer_;
 };

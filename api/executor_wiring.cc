@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "api/token_minter.h"
+#include "api/auth/token_minter.h"
 
 namespace sky::api {
 namespace {

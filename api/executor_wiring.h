@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "api/app.h"
-#include "api/cli_args.h"
+#include "api/cli/args.h"
 #include "api/metered_provider.h"
 #include "api/provider_registry.h"
 #include "sky/broker/executor.h"

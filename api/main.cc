@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "api/cli_commands.h"
+#include "api/cli/commands.h"
 
 namespace {
 

@@ -33,7 +33,7 @@
 #include <string>
 #include <vector>
 
-#include "api/cli_args.h"
+#include "api/cli/args.h"
 #include "sky/broker/catalog_service.h"
 #include "sky/providers/provider.h"
 #include "sky/types/clock.h"

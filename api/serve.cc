@@ -6,19 +6,19 @@
 
 #include "api/app.h"
 #include "api/auth_wiring.h"
-#include "api/cli_commands.h"
+#include "api/cli/commands.h"
 #include "api/executor_wiring.h"
-#include "api/handlers.h"
-#include "api/http_server.h"
+#include "api/handlers/handlers.h"
+#include "api/http/http_server.h"
 #include "api/provider_registry.h"
-#include "api/server_metrics.h"
+#include "api/http/server_metrics.h"
 #include "sky/broker/operations.h"
 
 #ifndef SKY_DEFAULT_WEB_DIR
 #define SKY_DEFAULT_WEB_DIR "web"
 #endif
 #ifndef SKY_DEFAULT_OPENAPI_FILE
-#define SKY_DEFAULT_OPENAPI_FILE "api/openapi.json"
+#define SKY_DEFAULT_OPENAPI_FILE "api/http/openapi.json"
 #endif
 
 namespace sky::api {

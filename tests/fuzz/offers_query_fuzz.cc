@@ -18,8 +18,8 @@
 #include <nlohmann/json.hpp>
 
 #include "api/app.h"
-#include "api/handlers.h"
-#include "api/router.h"
+#include "api/handlers/handlers.h"
+#include "api/http/router.h"
 
 namespace {
 

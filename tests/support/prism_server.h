@@ -3,8 +3,8 @@
 // installed in tests/node_modules): PrismServer runs `prism mock` on an OpenAPI document on
 // 127.0.0.1 (or `prism proxy` in front of a real server), and PrismCheckingClient forces error
 // codes (`Prefer: code=N`) and records every request or response Prism found invalid. Used by
-// the lambda and runpod *_prism_test.cc, tests/cli/refresh_e2e_test.cc and (proxy mode, our
-// own api/openapi.json) tests/cli/contract_e2e_test.cc.
+// the lambda and runpod *_prism_test.cc, tests/e2e/refresh_e2e_test.cc and (proxy mode, our
+// own api/http/openapi.json) tests/e2e/contract_e2e_test.cc.
 
 #include <sys/types.h>
 

@@ -1,5 +1,5 @@
 // `skybroker serve --port 0 ...` as a child process for the browser test, like
-// tests/cli/serve_process.h: output goes to files in the test's directory, and the port comes
+// tests/e2e/serve_process.h: output goes to files in the test's directory, and the port comes
 // from the first stdout line, "skybroker serving http://127.0.0.1:PORT (...)".
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';

@@ -1,0 +1,48 @@
+#include "api/app.h"
+#include "api/cli/commands.h"
+
+namespace sky::api {
+
+ParsedCommand ParseCommand(const Words& words, FlagSpec spec, std::string_view usage,
+                           size_t min_positional, size_t max_positional, std::ostream& out,
+                           std::ostream& err) {
+  AddCommonFlags(spec);
+  ParsedCommand parsed;
+  auto args = CliArgs::Parse(words, spec);
+  Status problem = args.status();
+  if (args.ok() && args->Has("help")) {
+    out << usage;
+    return parsed;
+  }
+  if (args.ok()) {
+    const size_t n = args->positional().size();
+    if (n < min_positional) {
+      problem = Status::InvalidArgument("missing argument");
+    } else if (n > max_positional) {
+      problem = Status::InvalidArgument("unexpected argument '" + args->positional()[max_positional] +
+                                        "'");
+    }
+  }
+  if (!problem.ok()) {
+    err << usage;
+    parsed.exit_code = ReportError(problem, err);
+    return parsed;
+  }
+  parsed.args = std::move(args).value();
+  return parsed;
+}
+
+int ReportError(const Status& status, std::ostream& err) {
+  err << "error: " << status.message() << "\n";
+  switch (status.code()) {
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kNotFound:
+      return 2;
+    case StatusCode::kInfeasible:
+      return 3;
+    default:
+      return 1;
+  }
+}
+
+}  // namespace sky::api

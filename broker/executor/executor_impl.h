@@ -1,0 +1,199 @@
+#pragma once
+// Executor::Impl: the executor's machinery, split by state handler (STYLE.md section 8):
+//   executor.cc           scheduling, workers, the public entry points
+//   executor_pipeline.cc  pipeline states: plan, start, succeed, fail, cancel
+//   executor_launch.cc    pending | recovering -> provisioning: launch with failover
+//   executor_monitor.cc   provisioning | running: describe, heartbeats, exits, preemptions
+//   executor_recovery.cc  preempted -> recovering: re-plan the remaining work
+//   executor_reconcile.cc start-up reconcile with every provider
+// Locking: `mu_` guards the schedule and the run cache only; a pipeline is advanced by the one
+// thread that claimed it, with no lock held across store, provider or planner calls.
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "broker/executor/blocklist.h"
+#include "broker/executor/remaining_spec.h"
+#include "sky/broker/executor.h"
+
+namespace sky::broker {
+
+// What the executor keeps in memory about one pipeline besides the store's record: derived
+// values and timers that a restart may lose without harm.
+struct PipelineRun {
+  planner::PipelineSpec spec;
+  std::optional<planner::Plan> plan;
+  struct StageTimers {
+    double next_poll_at = 0;      // next describe of the live instance
+    double retry_at = 0;          // throttled: next launch or describe try
+    double backoff_seconds = 0;   // current throttling back-off (0: none)
+  };
+  std::map<std::string, StageTimers> timers;
+  // With a market policy: each stage's candidate places per market, cheapest first, found
+  // through the planner once (executor_market.cc).
+  struct MarketCandidates {
+    std::vector<Offer> spot, on_demand;
+  };
+  std::map<std::string, MarketCandidates> candidates;
+};
+
+class Executor::Impl {
+ public:
+  Impl(PipelineStore& store, const PlanService& plans, std::vector<providers::Provider*> providers,
+       const Clock& clock, TokenMinter& tokens, ExecutorOptions options);
+  ~Impl();
+
+  // --- executor.cc: schedule and workers ---
+  void Schedule(const std::string& id, double at);
+  int RunDue();
+  std::optional<double> NextWakeIn() const;
+  size_t active() const;
+  void Start(int threads, int idle_wait_ms);
+  void Stop();
+  // Runs `body` with pipeline `id` claimed (waits while a worker advances it).
+  Status WithClaim(const std::string& id, const std::function<Status()>& body);
+  void CountTransition() { ++transitions_; }
+  int64_t transitions() const { return transitions_.load(); }
+
+  // --- executor_pipeline.cc ---
+  Result<std::string> Submit(const std::string& tenant, std::string_view spec_json,
+                             std::vector<planner::SpecIssue>* issues);
+  Status Cancel(const std::string& id, const std::string& reason);
+  Result<PipelineView> Get(const std::string& id);
+  // Advances one claimed pipeline; returns when it wants to be looked at again (nullopt: done).
+  std::optional<double> Advance(const std::string& id);
+
+  // --- executor_monitor.cc ---
+  Status Heartbeat(const std::string& id, const std::string& stage, std::string_view token,
+                   const HeartbeatReport& report);
+
+  // --- executor_reconcile.cc ---
+  Status Recover();
+
+ private:
+  // executor_pipeline.cc
+  Result<PipelineRun*> RunFor(const PipelineRecord& record);
+  Status PlanPipeline(const PipelineRecord& record, PipelineRun& run);
+  std::optional<double> AdvanceRunning(const PipelineRecord& record, PipelineRun& run);
+  Status FailPipeline(const PipelineRecord& record, const std::string& reason);
+  Status FinishPipeline(const PipelineRecord& record);
+  Status StopLiveAttempts(const std::string& id, const std::string& outcome);
+  double PipelineHours(const PipelineRecord& record) const;
+  Status TransitionStage(const std::string& id, const std::string& stage, StageState to,
+                         const std::string& reason);
+  Status Event(const std::string& id, const std::optional<std::string>& stage,
+               const std::string& kind, const std::string& message);
+
+  // executor_launch.cc
+  bool PredecessorsDone(const PipelineRecord& record, const planner::StageSpec& stage) const;
+  std::optional<double> LaunchStage(const PipelineRecord& record, PipelineRun& run,
+                                    const StageRecord& stage);
+  std::optional<double> RetryLaunch(const PipelineRecord& record, PipelineRun& run,
+                                    const StageRecord& stage);
+  std::optional<double> CallLaunch(const PipelineRecord& record, PipelineRun& run,
+                                   const StageRecord& stage, const AttemptRecord& attempt,
+                                   const Offer& offer);
+  std::optional<double> OnLaunchError(const PipelineRecord& record, PipelineRun& run,
+                                      const StageRecord& stage, const AttemptRecord& attempt,
+                                      const Offer& offer, const Status& error);
+  providers::LaunchRequest BuildLaunchRequest(const PipelineRecord& record,
+                                              const PipelineRun& run, const StageRecord& stage,
+                                              const AttemptRecord& attempt, const Offer& offer);
+  std::optional<double> StartAttempt(const PipelineRecord& record, PipelineRun& run,
+                                     const StageRecord& stage, const Offer& offer,
+                                     const std::string& why);
+  double Backoff(PipelineRun::StageTimers& timers);
+
+  // executor_market.cc: decisions of ExecutorOptions::market_policy
+  std::optional<double> LaunchByPolicy(const PipelineRecord& record, PipelineRun& run,
+                                       const StageRecord& stage);
+  // At a poll of a running instance: nullopt to keep it, else when to look again after
+  // stopping it because the policy wants another market (or none).
+  std::optional<double> ReviewMarket(const PipelineRecord& record, PipelineRun& run,
+                                     const StageRecord& stage, const providers::Instance& instance,
+                                     double checkpoint);
+  const PipelineRun::MarketCandidates& CandidatesFor(PipelineRun& run, const std::string& stage);
+  std::vector<Offer> EnumeratePlaces(const PipelineRun& run, const std::string& stage,
+                                     Market market);
+  MarketView ViewFor(const PipelineRecord& record, const PipelineRun& run,
+                     const StageRecord& stage, double checkpoint, std::optional<Market> current,
+                     const PipelineRun::MarketCandidates& places);
+  const Offer* FirstPlace(const std::vector<Offer>& places, bool probe);
+  std::optional<double> WaitForMarket(const PipelineRecord& record, const StageRecord& stage,
+                                      const MarketDecision& decision);
+
+  // executor_monitor.cc
+  std::optional<double> PollStage(const PipelineRecord& record, PipelineRun& run,
+                                  const StageRecord& stage);
+  std::optional<double> OnInstance(const PipelineRecord& record, PipelineRun& run,
+                                   const StageRecord& stage, const providers::Instance& instance);
+  Status ApplyReport(const PipelineRecord& record, const StageRecord& stage,
+                     const HeartbeatReport& report);
+  std::optional<double> OnExit(const PipelineRecord& record, PipelineRun& run,
+                               const StageRecord& stage, int exit_code,
+                               const std::string& log_tail);
+  std::optional<double> OnLost(const PipelineRecord& record, PipelineRun& run,
+                               const StageRecord& stage, const std::string& why);
+
+  // executor_recovery.cc
+  std::optional<double> RecoverStage(const PipelineRecord& record, PipelineRun& run,
+                                     const StageRecord& stage);
+  // Re-plans every stage not done or in flight, and `moving` (the stage being placed again,
+  // whatever its stored state), then stores the merged plan.
+  Status Replan(const PipelineRecord& record, PipelineRun& run, const std::string& moving,
+                const std::string& why);
+  std::vector<StageProgress> ProgressOf(const PipelineRecord& record, const PipelineRun& run,
+                                        const std::string& moving);
+  Status ExplainOnDemandSwitch(const PipelineRecord& record, const planner::Plan& before,
+                               const planner::Plan& after, const RemainingWork& work);
+
+  // executor_reconcile.cc
+  Status ReconcileProvider(providers::Provider& provider,
+                           const std::map<std::string, AttemptRecord>& live);
+
+ public:
+  // Shared helpers (used across the files above).
+  providers::Provider* ProviderFor(const std::string& offer_provider) const;
+  const planner::StagePlacement* PlacementOf(const PipelineRun& run,
+                                             const std::string& stage) const;
+  std::optional<Offer> FindOffer(const std::string& offer_id) const;
+  static std::string AttemptKey(const std::string& id, size_t stage_index, int64_t attempt);
+  size_t StageIndex(const PipelineRun& run, const std::string& stage) const;
+  double Now() const { return clock_.NowSeconds(); }
+
+  PipelineStore& store_;
+  const PlanService& plans_;
+  const std::vector<providers::Provider*> providers_;
+  const Clock& clock_;
+  TokenMinter& tokens_;
+  const ExecutorOptions options_;
+  Blocklist blocklist_;
+
+ private:
+  mutable std::mutex mu_;
+  std::condition_variable cv_;                                // claims released, work added
+  std::map<std::string, double> wake_;                        // guarded by mu_
+  std::set<std::string> busy_;                                // guarded by mu_
+  std::map<std::string, std::unique_ptr<PipelineRun>> runs_;  // guarded by mu_ (the map)
+  std::mt19937_64 rng_;                                       // guarded by mu_
+  std::atomic<int64_t> transitions_{0};
+  std::atomic<bool> stop_{false};
+  std::vector<std::thread> workers_;
+  int idle_wait_ms_ = 200;
+
+  bool ClaimNext(std::string& id);
+  void Release(const std::string& id, std::optional<double> next);
+  void WorkerLoop();
+  friend class Executor;
+};
+
+}  // namespace sky::broker
