@@ -43,4 +43,10 @@ install_node_deps
 if [ "$dir" != build ]; then sky_sanitizer_env "${1#--}"; fi
 build_skybroker "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSKY_WERROR=ON -DSKY_BUILD_TESTS=ON \
   "${flags[@]}"
+# Lint the C++ files this change touches (.clang-format, .clang-tidy); --all checks the tree.
+tests/lint/format_check.sh --changed
+tests/lint/tidy_check.sh "$dir" --changed
+# Clang's thread-safety analysis (-Wthread-safety) over the library sources, from this build's
+# compile_commands.json: no second build.
+tests/thread_safety/check.sh "$dir"
 ctest --test-dir "$dir" --output-on-failure -j"$(nproc)" -LE live --timeout "$timeout"

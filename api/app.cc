@@ -16,9 +16,15 @@ namespace fs = std::filesystem;
 #endif
 
 void AddCommonFlags(FlagSpec& spec) {
-  spec.singles.insert({"db", "data-dir"});
-  spec.multis.insert("catalog");
-  spec.booleans.insert({"skip-bad-rows", "help"});
+  spec.Group("common flags")
+      .Single("db", "PATH", "the catalog and pipeline database (:memory: for none)",
+              "$SKYBROKER_DB, else in memory with --catalog, else "
+              "~/.local/share/skybroker/skybroker.db")
+      .Multi("catalog", "PATH", "catalog files or directories to query directly, in memory")
+      .Single("data-dir", "DIR", "the bundled data (catalog, traces, examples)",
+              "$SKYBROKER_DATA_DIR, else " SKY_DEFAULT_DATA_DIR)
+      .Boolean("skip-bad-rows", "ingest a catalog file's good rows and list the bad ones")
+      .Boolean("help", "print this help");
 }
 
 std::string ResolveDbPath(const CliArgs& args) {

@@ -13,10 +13,13 @@ namespace sky::api {
 namespace {
 
 constexpr char kBootstrapTenant[] = "default";
+constexpr char kDefaultAuth[] = "on";
+constexpr double kDefaultRateLimit = 0;  // no limit
+constexpr char kDefaultAccessLog[] = "-";  // stderr
 
 Result<AuthOptions> AuthOptionsFrom(const CliArgs& args) {
   AuthOptions options;
-  const std::string auth = args.Get("auth").value_or("on");
+  const std::string auth = args.Get("auth").value_or(kDefaultAuth);
   if (auth != "on" && auth != "off") {
     return Status::InvalidArgument("flag --auth: must be on or off, not '" + auth + "'");
   }
@@ -26,7 +29,7 @@ Result<AuthOptions> AuthOptionsFrom(const CliArgs& args) {
   if (rate && !(*rate >= 0 && *rate <= 1e6)) {
     return Status::InvalidArgument("flag --rate-limit: must be between 0 and 1000000");
   }
-  options.rate_limit = rate.value_or(0);
+  options.rate_limit = rate.value_or(kDefaultRateLimit);
   return options;
 }
 
@@ -70,8 +73,18 @@ Status Bootstrap(TokenStore& store, const Clock& clock, const std::string& db_pa
 }  // namespace
 
 void AddAuthFlags(FlagSpec& spec) {
-  spec.singles.insert({"auth", "rate-limit", "access-log"});
-  spec.booleans.insert("public-catalog");
+  spec.Group("auth (see `skybroker token --help`)")
+      .Single("auth", "on|off",
+              "require API tokens; with no token in the database, serve writes an admin token "
+              "to admin-token beside it",
+              kDefaultAuth)
+      .Boolean("public-catalog", "catalog reads (offers, accelerators) need no token")
+      .Single("rate-limit", "N",
+              "requests per second per token or client address, bursts of 2N; more get 429 "
+              "(0: no limit)",
+              FormatDefault(kDefaultRateLimit))
+      .Single("access-log", "PATH|-|off", "one JSON line per request (-: stderr)",
+              kDefaultAccessLog);
 }
 
 std::string AdminTokenPath(const std::string& db_path) {
@@ -83,7 +96,8 @@ Result<std::unique_ptr<AuthStack>> AuthStack::Open(const CliArgs& args, const st
                                                    std::ostream& err) {
   SKY_ASSIGN_OR_RETURN(const AuthOptions options, AuthOptionsFrom(args));
   std::unique_ptr<AuthStack> stack(new AuthStack());
-  SKY_ASSIGN_OR_RETURN(stack->log_, AccessLog::Open(args.Get("access-log").value_or("-"), err));
+  SKY_ASSIGN_OR_RETURN(stack->log_,
+                       AccessLog::Open(args.Get("access-log").value_or(kDefaultAccessLog), err));
   if (options.enabled) {
     SKY_ASSIGN_OR_RETURN(stack->store_, TokenStore::Open(db_path));
     SKY_RETURN_IF_ERROR(Bootstrap(*stack->store_, stack->clock_, db_path, err));

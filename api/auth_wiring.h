@@ -1,10 +1,6 @@
 #pragma once
-// AuthStack: what `serve` authenticates with, built from its flags:
-//   --auth on|off            check API tokens (default on)
-//   --public-catalog         catalog reads need no token
-//   --rate-limit N           requests per second per token or client address, bursts of 2N
-//                            (default 0: no limit)
-//   --access-log PATH|-|off  one JSON line per request (default "-": stderr)
+// AuthStack: what `serve` authenticates with, built from its flags (--auth, --public-catalog,
+// --rate-limit, --access-log: declared with their defaults and help in AddAuthFlags).
 // It owns the TokenStore (the API database file; its own in-memory database for ":memory:"),
 // the access log and the AuthLayer, the Router that serve adds its routes to.
 // With auth on and no unrevoked token in the store, it creates a bootstrap admin token for
@@ -24,7 +20,7 @@
 
 namespace sky::api {
 
-// Adds the flags above to `spec`.
+// Adds the auth flags to `spec`, in the "auth" group.
 void AddAuthFlags(FlagSpec& spec);
 
 // The file the bootstrap admin token goes to for the database at `db_path`:

@@ -7,6 +7,10 @@
 namespace sky::api {
 namespace {
 
+constexpr double kDefaultClockSpeed = 1;
+constexpr int kDefaultExecutorThreads = 2;
+constexpr char kPlannerPolicy[] = "planner";  // the default: no MarketPolicy
+
 // A flag's value when it is a number > 0; `fallback` when absent.
 Result<double> Positive(const CliArgs& args, const std::string& flag, double fallback) {
   SKY_ASSIGN_OR_RETURN(auto value, args.GetDouble(flag));
@@ -41,7 +45,7 @@ Result<broker::ExecutorOptions> ExecutorOptionsFrom(const CliArgs& args) {
 // --market-policy NAME: null (the planner-driven failover) unless a policy is named.
 Result<std::unique_ptr<broker::MarketPolicy>> MarketPolicyFrom(const CliArgs& args) {
   auto name = args.Get("market-policy");
-  if (!name || *name == "planner") return std::unique_ptr<broker::MarketPolicy>();
+  if (!name || *name == kPlannerPolicy) return std::unique_ptr<broker::MarketPolicy>();
   auto policy = broker::NewMarketPolicy(*name);
   if (!policy.ok()) {
     return Status::InvalidArgument("flag --market-policy: " + policy.status().message() +
@@ -64,8 +68,25 @@ Result<std::unique_ptr<broker::TokenMinter>> TokenMinterFor(const std::string& d
 }  // namespace
 
 void AddExecutorFlags(FlagSpec& spec) {
-  spec.singles.insert({"poll-seconds", "clock-speed", "clock-origin", "deployment",
-                       "max-stage-failures", "executor-threads", "market-policy"});
+  const broker::ExecutorOptions defaults;
+  spec.Group("pipeline execution")
+      .Single("poll-seconds", "S", "describe interval of a live instance",
+              FormatDefault(defaults.poll_seconds))
+      .Single("clock-speed", "X", "run time X times faster than the wall clock",
+              FormatDefault(kDefaultClockSpeed))
+      .Single("clock-origin", "UNIX",
+              "where scaled time starts; a fixed value keeps time consistent across restarts",
+              "now")
+      .Single("deployment", "NAME", "tag value of this broker's instances",
+              "\"" + defaults.deployment + "\"")
+      .Single("max-stage-failures", "N", "non-zero exits of a stage before its pipeline fails",
+              std::to_string(defaults.max_stage_failures))
+      .Single("executor-threads", "N", "executor worker threads",
+              std::to_string(kDefaultExecutorThreads))
+      .Single("market-policy", "NAME",
+              "spot/on-demand choice: planner (the planner-driven failover), broker, "
+              "uniform_progress, greedy_spot, on_demand (see Replay)",
+              kPlannerPolicy);
   AddSimFlags(spec);
 }
 
@@ -77,8 +98,9 @@ ExecutionStack::~ExecutionStack() { Stop(); }
 Result<std::unique_ptr<ExecutionStack>> ExecutionStack::Open(
     const CliArgs& args, App& app, MeteredProvider::OnError on_provider_error) {
   SKY_ASSIGN_OR_RETURN(auto options, ExecutorOptionsFrom(args));
-  SKY_ASSIGN_OR_RETURN(const int threads, AtLeastOne(args, "executor-threads", 2));
-  SKY_ASSIGN_OR_RETURN(const double speed, Positive(args, "clock-speed", 1));
+  SKY_ASSIGN_OR_RETURN(const int threads,
+                       AtLeastOne(args, "executor-threads", kDefaultExecutorThreads));
+  SKY_ASSIGN_OR_RETURN(const double speed, Positive(args, "clock-speed", kDefaultClockSpeed));
   SKY_ASSIGN_OR_RETURN(auto origin, args.GetDouble("clock-origin"));
   std::unique_ptr<ExecutionStack> stack(new ExecutionStack(app, std::move(options), threads));
   SKY_ASSIGN_OR_RETURN(stack->market_policy_, MarketPolicyFrom(args));

@@ -3,17 +3,8 @@
 // (wall time, or scaled for demos and tests), the providers (the sim on that same clock), the
 // PipelineStore (the catalog's database file), the heartbeat token minter (its secret in
 // `<database>.token-secret`, so tokens survive restarts) and the Executor.
-// Flags (serve's usage text repeats them):
-//   --poll-seconds S         describe interval of a live instance (default 30)
-//   --clock-speed X          time runs X times faster than wall time (default 1)
-//   --clock-origin UNIX      where scaled time starts (default: now; fixed keeps restarts in step)
-//   --deployment NAME        the `skybroker` tag value of this broker's instances (default
-//                            "default")
-//   --max-stage-failures N   non-zero exits of a stage before its pipeline fails (default 3)
-//   --executor-threads N     worker threads (default 2)
-//   --market-policy NAME     planner (default: the planner-driven failover) or a MarketPolicy:
-//                            broker, uniform_progress, greedy_spot, on_demand
-//   and the --sim-* flags of provider_registry.h.
+// Its flags (--poll-seconds, --clock-speed, --market-policy, ...) are declared, with their
+// defaults and help, in AddExecutorFlags; `skybroker serve --help` prints them.
 // Not thread-safe: build and drive it from serve's main thread; the executor it holds is
 // thread-safe.
 
@@ -34,7 +25,8 @@
 
 namespace sky::api {
 
-// Adds the flags above (the --sim-* ones included) to `spec`.
+// Adds the executor's flags (the --sim-* ones included) to `spec`, in the "pipeline
+// execution" group.
 void AddExecutorFlags(FlagSpec& spec);
 
 class ExecutionStack {

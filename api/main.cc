@@ -1,6 +1,5 @@
 // skybroker: the server and the command line. Wiring only (STYLE.md section 8).
 #include <iostream>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -8,57 +7,62 @@
 
 namespace {
 
-constexpr char kUsage[] =
-    "usage: skybroker COMMAND [FLAGS]\n"
-    "\n"
-    "commands:\n"
-    "  serve          serve the REST API and the dashboard (--host, --port)\n"
-    "  offers         query compute offers (--gpu H100:8 --market spot --limit 10)\n"
-    "  accelerators   list accelerators with their cheapest prices\n"
-    "  ingest         load catalog files into the database\n"
-    "  plan           plan a pipeline spec (--frontier for the cost-deadline curve)\n"
-    "  refresh        update the catalog from provider APIs (--providers lambda,aws,...)\n"
-    "  run            submit a pipeline spec to the server and follow it (--detach)\n"
-    "  status         list pipelines, or show one (ID) with its stages and cost\n"
-    "  cancel         cancel a pipeline (ID)\n"
-    "  events         print a pipeline's event log (ID, --follow)\n"
-    "  token          API tokens: create --tenant T --role R, list, revoke ID\n"
-    "  replay         replay a pipeline against spot traces per policy (--trace DIR)\n"
-    "\n"
-    "common flags: --db PATH (default $SKYBROKER_DB or ~/.local/share/skybroker/skybroker.db)\n"
-    "              --catalog PATH... (query files directly, in memory)\n"
-    "              --data-dir DIR (bundled data; default $SKYBROKER_DATA_DIR)\n"
-    "run, status, cancel, events: --server URL (default $SKYBROKER_SERVER or\n"
-    "              http://127.0.0.1:8080, a running 'skybroker serve')\n"
-    "              --token TOKEN (default $SKYBROKER_TOKEN or the admin-token file\n"
-    "              beside the database)\n"
-    "'skybroker COMMAND --help' shows a command's flags.\n"
-    "exit codes: 0 ok, 2 bad input, 3 infeasible plan, 1 anything else\n";
+using Command = int (*)(const sky::api::Words&, std::ostream&, std::ostream&);
+
+// One row per subcommand: its name, what runs it, and its line in the usage.
+struct CommandRow {
+  const char* name;
+  Command run;
+  const char* summary;
+};
+
+const std::vector<CommandRow>& Commands() {
+  static const auto* commands = new std::vector<CommandRow>{
+      {"serve", sky::api::RunServe, "serve the REST API and the dashboard"},
+      {"offers", sky::api::RunOffers, "query compute offers"},
+      {"accelerators", sky::api::RunAccelerators, "list accelerators with their cheapest prices"},
+      {"ingest", sky::api::RunIngest, "load catalog files into the database"},
+      {"plan", sky::api::RunPlan, "plan a pipeline spec (or its cost-deadline curve)"},
+      {"refresh", sky::api::RunRefresh, "update the catalog from provider APIs"},
+      {"run", sky::api::RunRun, "submit a pipeline spec to the server and follow it"},
+      {"status", sky::api::RunStatus, "list pipelines, or show one with its stages and cost"},
+      {"cancel", sky::api::RunCancel, "cancel a pipeline"},
+      {"events", sky::api::RunEvents, "print a pipeline's event log"},
+      {"token", sky::api::RunToken, "API tokens: create, list, revoke"},
+      {"replay", sky::api::RunReplay, "replay a pipeline against spot traces per policy"},
+  };
+  return *commands;
+}
+
+std::string Usage() {
+  std::string usage = "usage: skybroker COMMAND [FLAGS]\n\ncommands:\n";
+  for (const CommandRow& c : Commands()) {
+    usage += "  " + std::string(c.name) + std::string(15 - std::string(c.name).size(), ' ') +
+             c.summary + "\n";
+  }
+  return usage + "\n" + sky::api::CommonFlagsHelp() +
+         "'skybroker COMMAND --help' shows a command's flags.\n"
+         "exit codes: 0 ok, 2 bad input, 3 infeasible plan, 1 anything else\n";
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  using Command = int (*)(const sky::api::Words&, std::ostream&, std::ostream&);
-  const std::map<std::string, Command> commands = {
-      {"serve", sky::api::RunServe},   {"offers", sky::api::RunOffers},
-      {"ingest", sky::api::RunIngest}, {"accelerators", sky::api::RunAccelerators},
-      {"plan", sky::api::RunPlan},     {"refresh", sky::api::RunRefresh},
-      {"run", sky::api::RunRun},       {"status", sky::api::RunStatus},
-      {"cancel", sky::api::RunCancel}, {"events", sky::api::RunEvents},
-      {"token", sky::api::RunToken},   {"replay", sky::api::RunReplay},
-  };
   if (argc < 2) {
-    std::cerr << kUsage;
+    std::cerr << Usage();
     return 2;
   }
   const std::string name = argv[1];
   if (name == "--help" || name == "-h" || name == "help") {
-    std::cout << kUsage;
+    std::cout << Usage();
     return 0;
   }
-  auto it = commands.find(name);
-  if (it == commands.end()) {
-    std::cerr << "error: unknown command '" << name << "'\n" << kUsage;
+  const CommandRow* command = nullptr;
+  for (const CommandRow& c : Commands()) {
+    if (name == c.name) command = &c;
+  }
+  if (command == nullptr) {
+    std::cerr << "error: unknown command '" << name << "'\n" << Usage();
     return 2;
   }
   // Unsynchronized streams are faster for the CLI's large tables but not thread-safe; serve
@@ -66,5 +70,5 @@ int main(int argc, char** argv) {
   // data race ThreadSanitizer found), so it keeps the synchronized ones, which the standard
   // makes safe to share between threads.
   if (name != "serve") std::ios::sync_with_stdio(false);
-  return it->second(sky::api::Words(argv + 2, argv + argc), std::cout, std::cerr);
+  return command->run(sky::api::Words(argv + 2, argv + argc), std::cout, std::cerr);
 }

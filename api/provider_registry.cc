@@ -5,13 +5,13 @@
 #include <set>
 #include <utility>
 
-#include "providers/auth/aws_credentials.h"
-#include "providers/aws/ec2_provider.h"
-#include "providers/gcp/gcp_provider.h"
-#include "providers/http/curl_http_client.h"
-#include "providers/http/retrying_http_client.h"
-#include "providers/lambda/lambda_provider.h"
-#include "providers/runpod/runpod_provider.h"
+#include "sky/providers/auth/aws_credentials.h"
+#include "sky/providers/aws/ec2_provider.h"
+#include "sky/providers/gcp/gcp_provider.h"
+#include "sky/providers/http/curl_http_client.h"
+#include "sky/providers/http/retrying_http_client.h"
+#include "sky/providers/lambda/lambda_provider.h"
+#include "sky/providers/runpod/runpod_provider.h"
 #include "sky/providers/sim_provider.h"
 
 namespace sky::api {
@@ -21,6 +21,7 @@ using providers::Provider;
 using ProviderPtr = std::unique_ptr<Provider>;
 
 constexpr char kKnownProviders[] = "sim, aws, gcp, lambda, runpod";
+constexpr char kDefaultProviders[] = "sim";
 
 // The flag's value, else the environment variable's (when set and not empty), else "".
 std::string Setting(const CliArgs& args, const std::string& flag, const char* env_var) {
@@ -195,15 +196,47 @@ Status SimFaultsFromArgs(const CliArgs& args, providers::SimOptions& options) {
 }  // namespace
 
 void AddProviderFlags(FlagSpec& spec) {
-  spec.singles.insert({"providers", "aws-endpoint", "aws-region", "gcp-endpoint", "gcp-zones",
-                       "lambda-endpoint", "runpod-endpoint", "runpod-catalog-endpoint"});
+  spec.Group(
+          "providers (credentials: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or ~/.aws/credentials, "
+          "GOOGLE_APPLICATION_CREDENTIALS, LAMBDA_API_KEY, RUNPOD_API_KEY)")
+      .Single("providers", "LIST", std::string("comma-separated clouds: ") + kKnownProviders,
+              std::string("$SKYBROKER_PROVIDERS, else ") + kDefaultProviders)
+      .Single("aws-endpoint", "URL", "the EC2 API", "$SKYBROKER_AWS_ENDPOINT, else the region's")
+      .Single("aws-region", "NAME", "the EC2 region",
+              "$SKYBROKER_AWS_REGION, else " + providers::aws::Ec2Config().region)
+      .Single("gcp-endpoint", "URL", "the Compute Engine API",
+              "$SKYBROKER_GCP_ENDPOINT, else Compute v1")
+      .Single("gcp-zones", "a,b", "the zones to use (required for gcp)", "$SKYBROKER_GCP_ZONES")
+      .Single("lambda-endpoint", "URL", "the Lambda Cloud API",
+              "$SKYBROKER_LAMBDA_ENDPOINT, else the public one")
+      .Single("runpod-endpoint", "URL", "the RunPod REST API",
+              "$SKYBROKER_RUNPOD_ENDPOINT, else the public one")
+      .Single("runpod-catalog-endpoint", "URL", "the RunPod GraphQL API (GPU types and prices)",
+              "$SKYBROKER_RUNPOD_CATALOG_ENDPOINT, else the public one");
 }
 
 void AddSimFlags(FlagSpec& spec) {
-  spec.singles.insert(
-      {"sim-state", "sim-boot-seconds", "sim-preemption-rate", "sim-api-latency", "sim-seed"});
-  spec.singles.insert({"sim-error-rate", "sim-timeout-rate", "sim-timeout-seconds",
-                       "sim-throttle-every", "sim-throttle-seconds"});
+  const providers::SimOptions defaults;
+  spec.Group("simulated cloud (--providers sim)")
+      .Single("sim-state", "FILE", "keep the sim's instances in FILE across restarts")
+      .Single("sim-boot-seconds", "S", "launch to running", FormatDefault(defaults.boot_seconds))
+      .Single("sim-preemption-rate", "R", "spot preemptions per hour",
+              FormatDefault(defaults.spot_preemption_rate_per_hour))
+      .Single("sim-api-latency", "S", "delay added to every sim call",
+              FormatDefault(defaults.api_latency_seconds))
+      .Single("sim-seed", "N", "the sim's random seed", std::to_string(defaults.seed))
+      .Single("sim-error-rate", "F", "fraction of sim API calls failing with a 5xx",
+              FormatDefault(defaults.error_rate))
+      .Single("sim-timeout-rate", "F",
+              "fraction of calls timing out; a launch or terminate may have acted all the same "
+              "(with the error rate at most 1)",
+              FormatDefault(defaults.timeout_rate))
+      .Single("sim-timeout-seconds", "S", "real seconds a timed-out call takes",
+              FormatDefault(defaults.timeout_seconds))
+      .Single("sim-throttle-every", "S", "a throttling burst every S clock seconds (0: none)",
+              FormatDefault(defaults.throttle_burst_every_seconds))
+      .Single("sim-throttle-seconds", "S", "how long each burst throttles every call",
+              FormatDefault(defaults.throttle_burst_seconds));
 }
 
 Result<providers::SimOptions> SimOptionsFromArgs(const CliArgs& args) {
@@ -236,7 +269,7 @@ Result<std::unique_ptr<ProviderRegistry>> ProviderRegistry::FromArgs(
 Result<std::unique_ptr<ProviderRegistry>> ProviderRegistry::Build(
     const CliArgs& args, const broker::CatalogService& catalog, const Clock* clock) {
   std::string names = Setting(args, "providers", "SKYBROKER_PROVIDERS");
-  if (names.empty()) names = "sim";
+  if (names.empty()) names = kDefaultProviders;
   std::unique_ptr<ProviderRegistry> registry(new ProviderRegistry());
   if (clock == nullptr) clock = &registry->own_clock_;
   std::shared_ptr<const catalog::OfferIndex> index = catalog.Snapshot();

@@ -1,32 +1,14 @@
 #pragma once
 // ProviderRegistry: the composition root of the cloud adapters (STYLE.md section 2: `api/` is
 // the one place that builds concrete providers). It reads which providers to build and where
-// each API lives from the flags, then the environment, then the adapter's default:
-//   --providers sim,aws,gcp,lambda,runpod   $SKYBROKER_PROVIDERS       default "sim"
-//   --aws-endpoint URL                       $SKYBROKER_AWS_ENDPOINT    https://ec2.<region>...
-//   --aws-region NAME                        $SKYBROKER_AWS_REGION      us-east-1
-//   --gcp-endpoint URL                       $SKYBROKER_GCP_ENDPOINT    Compute v1
-//   --gcp-zones a,b                          $SKYBROKER_GCP_ZONES       (required for gcp)
-//   --lambda-endpoint URL                    $SKYBROKER_LAMBDA_ENDPOINT cloud.lambdalabs.com
-//   --runpod-endpoint URL                    $SKYBROKER_RUNPOD_ENDPOINT rest.runpod.io/v1
-//   --runpod-catalog-endpoint URL    $SKYBROKER_RUNPOD_CATALOG_ENDPOINT api.runpod.io
+// each API lives from the flags, then the environment ($SKYBROKER_<FLAG>), then the adapter's
+// default (the flags, defaults and help are declared once, in AddProviderFlags and AddSimFlags).
 // Credentials come only from the standard places (DESIGN.md "Security"): AWS_ACCESS_KEY_ID /
 // AWS_SECRET_ACCESS_KEY or ~/.aws/credentials, GOOGLE_APPLICATION_CREDENTIALS,
 // LAMBDA_API_KEY, RUNPOD_API_KEY. REST adapters talk through a CurlHttpClient inside a
 // RetryingHttpClient with the adapter's retry classifier. `sim` serves the catalog's current
-// offers on the given clock (the executor's) with the --sim-* flags below; AWS and GCP take
+// offers on the given clock (the executor's) with the --sim-* flags; AWS and GCP take
 // instance attributes and prices from the catalog (their APIs publish none).
-//   --sim-state FILE             the sim's instances survive restarts in FILE (default: none)
-//   --sim-boot-seconds S         launch to running (default 60)
-//   --sim-preemption-rate R      spot preemptions per hour (default 0)
-//   --sim-api-latency S          added to every sim call (default 0)
-//   --sim-seed N                 the sim's random seed (default 1)
-//   --sim-error-rate F           fraction of sim API calls failing with a 5xx (default 0)
-//   --sim-timeout-rate F         fraction timing out, launch/terminate maybe after acting
-//                                (default 0; with the error rate at most 1)
-//   --sim-timeout-seconds S      real seconds a timed-out call takes (default 1)
-//   --sim-throttle-every S       a throttling burst every S clock seconds (default 0: none)...
-//   --sim-throttle-seconds S     ...lasting S seconds, every call throttled (default 0)
 // Not thread-safe to build; the providers are thread-safe.
 
 #include <memory>
@@ -45,7 +27,7 @@ struct SimOptions;  // sky/providers/sim_provider.h, private to api/'s sources
 
 namespace sky::api {
 
-// Adds the provider flags above (not the --sim-* ones) to `spec`.
+// Adds the provider flags (not the --sim-* ones) to `spec`, in the "providers" group.
 void AddProviderFlags(FlagSpec& spec);
 // Adds the --sim-* flags to `spec` (serve only: refresh has no use for a simulated cloud's
 // behaviour).

@@ -24,61 +24,9 @@
 namespace sky::api {
 namespace {
 
-constexpr char kUsage[] =
-    "usage: skybroker serve [--host 127.0.0.1] [--port 8080] [--web-dir DIR]\n"
-    "         [input limits, see below] [--plan-wait-ms MS]\n"
-    "         [--max-streams N] [--http-threads N] [--tls-cert FILE --tls-key FILE]\n"
-    "         [--db PATH] [--catalog PATH...]\n"
-    "         [--providers sim,aws,gcp,lambda,runpod] [provider endpoint flags, see refresh]\n"
-    "serving:\n"
-    "  --max-streams N          event streams (server-sent events) at once; more get 503\n"
-    "                           (default 64)\n"
-    "  --http-threads N         threads reading requests and running handlers (default:\n"
-    "                           twice the cores, at least 4)\n"
-    "  --tls-cert FILE          serve HTTPS (TLS 1.2+) with this PEM certificate chain...\n"
-    "  --tls-key FILE           ...and this PEM private key (both or neither)\n"
-    "input limits (each error names the limit, its value and its flag):\n"
-    "  --max-body-bytes N       largest request body; more gets 413 (default 4194304)\n"
-    "  --max-upload-bytes N     largest POST /v1/catalog/ingest body; more gets 413\n"
-    "                           (default 67108864)\n"
-    "  --max-query-bytes N      longest query string; more gets 414 (default 8192)\n"
-    "  --max-json-depth N       deepest nesting of a JSON body; more gets 400 (default 32)\n"
-    "  --max-stages N           most stages in a pipeline spec; more gets 400 (default 100)\n"
-    "  --max-offers-per-page N  largest GET /v1/offers limit; more gets 400 (default 1000)\n"
-    "auth (see `skybroker token --help`):\n"
-    "  --auth on|off            require API tokens (default on; with no token in the database,\n"
-    "                           serve writes an admin token to admin-token beside it)\n"
-    "  --public-catalog         catalog reads (offers, accelerators) need no token\n"
-    "  --rate-limit N           requests per second per token or client address, bursts of 2N;\n"
-    "                           more get 429 (default 0: no limit)\n"
-    "  --access-log PATH|-|off  one JSON line per request (default -: stderr)\n"
-    "pipeline execution:\n"
-    "  --poll-seconds S         describe interval of a live instance (default 30)\n"
-    "  --clock-speed X          run time X times faster than the wall clock (default 1)\n"
-    "  --clock-origin UNIX      where scaled time starts (default: now; a fixed value keeps\n"
-    "                           time consistent across restarts)\n"
-    "  --deployment NAME        tag value of this broker's instances (default \"default\")\n"
-    "  --max-stage-failures N   non-zero exits of a stage before its pipeline fails (default 3)\n"
-    "  --executor-threads N     executor worker threads (default 2)\n"
-    "  --market-policy NAME     spot/on-demand choice: planner (default), broker,\n"
-    "                           uniform_progress, greedy_spot, on_demand (see Replay)\n"
-    "operations (long work answered 202 with GET /v1/operations/{id}; in memory only):\n"
-    "  --plan-wait-ms MS        POST /v1/plans answers at once when solved within MS,\n"
-    "                           else 202 with an operation (default 2000; 0: always 202)\n"
-    "  --trace-dir DIR          POST /v1/replays may name trace_paths under DIR, besides\n"
-    "                           <data-dir>/traces\n"
-    "simulated cloud (--providers sim):\n"
-    "  --sim-state FILE         keep the sim's instances in FILE across restarts\n"
-    "  --sim-boot-seconds S     launch to running (default 60)\n"
-    "  --sim-preemption-rate R  spot preemptions per hour (default 0)\n"
-    "  --sim-api-latency S      delay added to every sim call (default 0)\n"
-    "  --sim-seed N             the sim's random seed (default 1)\n"
-    "  --sim-error-rate F       fraction of sim API calls failing with a 5xx (default 0)\n"
-    "  --sim-timeout-rate F     fraction of calls timing out; a launch or terminate may have\n"
-    "                           acted all the same (default 0)\n"
-    "  --sim-timeout-seconds S  real seconds a timed-out call takes (default 1)\n"
-    "  --sim-throttle-every S   a throttling burst every S clock seconds (default 0: none)...\n"
-    "  --sim-throttle-seconds S ...during which every call is throttled (default 0)\n";
+constexpr char kSynopsis[] =
+    "usage: skybroker serve [FLAGS]\n"
+    "Serves the REST API and the dashboard until SIGINT or SIGTERM.\n";
 
 constexpr long kDefaultPlanWaitMs = 2000;
 
@@ -86,6 +34,32 @@ Result<std::chrono::milliseconds> PlanWait(const CliArgs& args) {
   SKY_ASSIGN_OR_RETURN(auto ms, args.GetInt("plan-wait-ms"));
   if (ms && *ms < 0) return Status::InvalidArgument("flag --plan-wait-ms: must not be negative");
   return std::chrono::milliseconds(ms ? *ms : kDefaultPlanWaitMs);
+}
+
+// serve's own flags; RunServe adds those of the layers it wires.
+FlagSpec ServeFlags() {
+  const ServerOptions defaults;
+  FlagSpec spec;
+  spec.Group("serving")
+      .Single("host", "ADDR", "address to listen on", defaults.host)
+      .Single("port", "N", "TCP port; 0 picks a free one", std::to_string(defaults.port))
+      .Single("web-dir", "DIR", "the dashboard's files",
+              "$SKYBROKER_WEB_DIR, else " SKY_DEFAULT_WEB_DIR)
+      .Single("max-streams", "N", "event streams (server-sent events) at once; more get 503",
+              std::to_string(defaults.max_streams))
+      .Single("http-threads", "N", "threads reading requests and running handlers",
+              "twice the cores, at least 4")
+      .Single("tls-cert", "FILE",
+              "serve HTTPS (TLS 1.2+) with this PEM certificate chain (with --tls-key)")
+      .Single("tls-key", "FILE", "...and this PEM private key (both or neither)");
+  spec.Group("operations (long work answered 202 with GET /v1/operations/{id}; in memory only)")
+      .Single("plan-wait-ms", "MS",
+              "POST /v1/plans answers at once when solved within MS, else 202 with an "
+              "operation (0: always 202)",
+              std::to_string(kDefaultPlanWaitMs))
+      .Single("trace-dir", "DIR",
+              "POST /v1/replays may name trace_paths under DIR, besides <data-dir>/traces");
+  return spec;
 }
 
 std::string WebDir(const CliArgs& args) {
@@ -201,15 +175,12 @@ void AddRoutes(Router& router, App& app, const ExecutorSlot& slot, const Operati
 }  // namespace
 
 int RunServe(const Words& words, std::ostream& out, std::ostream& err) {
-  FlagSpec spec;
-  spec.singles.insert({"host", "port", "web-dir", "plan-wait-ms"});
+  FlagSpec spec = ServeFlags();
   AddLimitFlags(spec);
-  spec.singles.insert("trace-dir");
-  spec.singles.insert({"max-streams", "tls-cert", "tls-key", "http-threads"});
-  AddProviderFlags(spec);
-  AddExecutorFlags(spec);
   AddAuthFlags(spec);
-  ParsedCommand parsed = ParseCommand(words, spec, kUsage, 0, 0, out, err);
+  AddExecutorFlags(spec);
+  AddProviderFlags(spec);
+  ParsedCommand parsed = ParseCommand(words, spec, kSynopsis, 0, 0, out, err);
   if (!parsed.args) return parsed.exit_code;
   const CliArgs* args = &*parsed.args;
   auto options = OptionsFrom(*args);

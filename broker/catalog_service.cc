@@ -4,55 +4,44 @@
 #include <set>
 #include <unordered_set>
 
-#include "catalog/aws_zones.h"
-#include "catalog/ingest_util.h"
+#include "sky/catalog/iso_time.h"
+#include "sky/types/civil_time.h"
 
 namespace sky::broker {
 namespace {
 
 // ISO 8601 UTC ("2026-05-20T00:00:00Z") of a Unix time.
 std::string IsoUtc(double epoch_seconds) {
-  return catalog::FormatIsoUtc(static_cast<int64_t>(std::floor(epoch_seconds)));
+  return FormatIsoUtc(static_cast<int64_t>(std::floor(epoch_seconds)));
 }
 
 const WallClock kWallClock;
 
-// "us-east-1" for the AZ id "use1-az4" (as the spot TSV reader names zones), else for a zone
-// name ("us-east-1a") the name without its trailing letter.
-std::string SpotRegion(const std::string& zone_id, const std::string& zone_name) {
-  std::string region(catalog::AwsRegionOfZoneId(zone_id));
-  if (!region.empty()) return region;
-  region = zone_name;
-  while (!region.empty() && region.back() >= 'a' && region.back() <= 'z') region.pop_back();
-  return region;
-}
-
-// The catalog offer id of a spot price point, built as catalog/aws_spot_history_reader.cc
-// builds it; empty for a point without a zone.
-OfferId SpotOfferId(const providers::aws::SpotPricePoint& point) {
+// The catalog offer id of a spot price, built as the catalog's readers build it (for AWS,
+// catalog/aws_spot_history_reader.cc); empty for a price without a region or a zone.
+OfferId SpotOfferId(const std::string& provider, const SpotPriceObservation& price) {
+  if (price.zone.empty() || price.region.empty()) return "";
   Offer o;
-  o.provider = "aws";
-  o.zone = point.availability_zone_id.empty() ? point.availability_zone
-                                              : point.availability_zone_id;
-  o.region = SpotRegion(point.availability_zone_id, point.availability_zone);
-  if (o.zone.empty() || o.region.empty()) return "";
-  o.instance_type = point.instance_type;
+  o.provider = provider;
+  o.zone = price.zone;
+  o.region = price.region;
+  o.instance_type = price.instance_type;
   o.market = Market::kSpot;
   return MakeOfferId(o);
 }
 
-// Adds the points that name a known offer (in the batch or in `current`) to the batch.
-void AddSpotPoints(const std::vector<providers::aws::SpotPricePoint>& points,
+// Adds the prices that name a known offer (in the batch or in `current`) to the batch.
+void AddSpotPrices(const std::string& provider, const std::vector<SpotPriceObservation>& prices,
                    const catalog::OfferIndex& current, catalog::IngestBatch& batch) {
   std::unordered_set<OfferId> known;
   for (const Offer& offer : batch.offers) known.insert(offer.id);
-  for (const auto& point : points) {
+  for (const auto& price : prices) {
     ++batch.rows_read;
-    if (point.product_description != "Linux/UNIX" || point.price_per_hour <= 0) continue;
-    OfferId id = SpotOfferId(point);
+    if (price.price_per_hour <= 0) continue;
+    OfferId id = SpotOfferId(provider, price);
     if (id.empty() || (known.count(id) == 0 && current.Find(id) == nullptr)) continue;
-    batch.price_points.push_back(catalog::PricePoint{
-        std::move(id), point.price_per_hour, IsoUtc(point.timestamp_seconds), batch.source});
+    batch.price_points.push_back(catalog::PricePoint{std::move(id), price.price_per_hour,
+                                                     IsoUtc(price.at_seconds), batch.source});
   }
 }
 
@@ -76,14 +65,14 @@ Result<std::unique_ptr<CatalogService>> CatalogService::Open(const std::string& 
 Status CatalogService::Reindex() {
   SKY_ASSIGN_OR_RETURN(std::vector<Offer> offers, store_->LoadOffers());
   auto index = std::make_shared<const catalog::OfferIndex>(std::move(offers));
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   index_ = std::move(index);
   return Status::Ok();
 }
 
 Result<catalog::IngestSummary> CatalogService::Ingest(const std::vector<std::string>& paths,
                                                       const catalog::ParseOptions& options) {
-  std::lock_guard<std::mutex> ingest_lock(ingest_mu_);
+  MutexLock ingest_lock(ingest_mu_);
   SKY_ASSIGN_OR_RETURN(auto sources, catalog::ExpandCatalogPaths(paths));
   SKY_ASSIGN_OR_RETURN(auto batches, catalog::ParseCatalogFiles(sources, options));
   // Files that carry prices but no instance attributes (the spot price history) take them
@@ -97,9 +86,8 @@ Result<catalog::IngestSummary> CatalogService::Ingest(const std::vector<std::str
 
 Result<catalog::IngestSummary> CatalogService::ApplyProviderOffers(
     const std::string& provider_name, std::vector<Offer> offers,
-    const std::vector<providers::aws::SpotPricePoint>& spot_price_points,
-    const std::string& observed_at) {
-  std::lock_guard<std::mutex> ingest_lock(ingest_mu_);
+    const std::vector<SpotPriceObservation>& spot_prices, const std::string& observed_at) {
+  MutexLock ingest_lock(ingest_mu_);
   catalog::IngestBatch batch;
   batch.source = "provider:" + provider_name;
   const std::string now = observed_at.empty() ? IsoUtc(wall_clock_.NowSeconds()) : observed_at;
@@ -113,14 +101,14 @@ Result<catalog::IngestSummary> CatalogService::ApplyProviderOffers(
     if (offer.id.empty()) offer.id = MakeOfferId(offer);
   }
   batch.offers = std::move(offers);
-  AddSpotPoints(spot_price_points, *Snapshot(), batch);
+  AddSpotPrices(provider_name, spot_prices, *Snapshot(), batch);
   SKY_ASSIGN_OR_RETURN(catalog::IngestSummary summary, store_->Apply({batch}));
   SKY_RETURN_IF_ERROR(Reindex());
   return summary;
 }
 
 std::shared_ptr<const catalog::OfferIndex> CatalogService::Snapshot() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return index_;
 }
 

@@ -95,8 +95,8 @@ TEST_F(CatalogServiceTest, VocabularyMergesCatalogAndBundledNames) {
 }
 
 // The real AWS spot price history (DescribeSpotPriceHistory dump, 2022-05) read as the catalog
-// reads it, then points as the EC2 adapter reports them: the one of a known offer is recorded
-// under the TSV reader's id, the others are skipped.
+// reads it, then spot prices as the API hands over the EC2 adapter's: the one of a known offer
+// is recorded under the TSV reader's id, the others are skipped.
 TEST_F(CatalogServiceTest, ProviderSpotPointsJoinTheHistoryOfTheTsvOffers) {
   auto service = CatalogService::Open(":memory:");
   ASSERT_TRUE(service.ok());
@@ -108,17 +108,12 @@ TEST_F(CatalogServiceTest, ProviderSpotPointsJoinTheHistoryOfTheTsvOffers) {
   ASSERT_NE(known, nullptr);
   EXPECT_DOUBLE_EQ(known->price_per_hour, 0.918);  // the file's last Linux/UNIX event
 
-  using providers::aws::SpotPricePoint;
-  const std::vector<SpotPricePoint> points = {
-      {"us-east-1a", "use1-az6", "p3.2xlarge", "Linux/UNIX", 0.95, "2022-06-01T00:00:00.000Z",
-       1654041600},
-      {"us-east-1a", "use1-az6", "p3.2xlarge", "Windows", 1.3, "2022-06-01T00:00:00.000Z",
-       1654041600},
-      {"us-east-1a", "use1-az6", "p3.2xlarge", "Linux/UNIX", 0, "2022-06-01T01:00:00.000Z",
-       1654045200},
-      {"us-east-1a", "use1-az6", "no-such.type", "Linux/UNIX", 1.0, "2022-06-01T00:00:00.000Z",
-       1654041600}};
-  auto summary = (*service)->ApplyProviderOffers("aws", {}, points, "2022-06-01T02:00:00Z");
+  const std::vector<SpotPriceObservation> prices = {
+      {"us-east-1", "use1-az6", "p3.2xlarge", 0.95, 1654041600},
+      {"us-east-1", "use1-az6", "p3.2xlarge", 0, 1654045200},
+      {"us-east-1", "use1-az6", "no-such.type", 1.0, 1654041600},
+      {"", "use1-az6", "p3.2xlarge", 1.0, 1654041600}};
+  auto summary = (*service)->ApplyProviderOffers("aws", {}, prices, "2022-06-01T02:00:00Z");
   ASSERT_TRUE(summary.ok()) << summary.status().ToString();
   EXPECT_EQ(summary->rows_read, 4);
   EXPECT_EQ(summary->price_points_added, 1);

@@ -48,12 +48,12 @@ std::string_view Name(OperationState state) {
 }
 
 void Progress::Set(int64_t done, int64_t total, std::string message) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   view_ = ProgressView{done, total, std::move(message)};
 }
 
 ProgressView Progress::Get() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return view_;
 }
 
@@ -66,16 +66,16 @@ OperationRunner::OperationRunner(const Clock& clock, OperationRunnerOptions opti
 
 OperationRunner::~OperationRunner() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     stop_ = true;
   }
-  work_ready_.notify_all();
-  changed_.notify_all();
+  work_ready_.NotifyAll();
+  changed_.NotifyAll();
   for (std::thread& t : workers_) t.join();
 }
 
 Result<std::string> OperationRunner::Submit(OperationKind kind, std::string tenant, Work work) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   EvictLocked();
   if (queue_.size() >= options_.max_queued) {
     return Status::ResourceExhausted("too many operations waiting (" +
@@ -90,12 +90,12 @@ Result<std::string> OperationRunner::Submit(OperationKind kind, std::string tena
   Operation* raw = op.get();
   ops_.emplace(raw->id, std::move(op));
   queue_.push_back(raw);
-  work_ready_.notify_one();
+  work_ready_.NotifyOne();
   return raw->id;
 }
 
 Result<OperationView> OperationRunner::Get(const std::string& id, const std::string& tenant) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   const Operation* op = FindLocked(id, tenant);
   if (op == nullptr) return Status::NotFound("no operation " + id);
   return ViewOf(*op);
@@ -103,9 +103,10 @@ Result<OperationView> OperationRunner::Get(const std::string& id, const std::str
 
 Result<OperationView> OperationRunner::Wait(const std::string& id, const std::string& tenant,
                                             std::chrono::milliseconds timeout) const {
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   // Looked up again after every wake-up: the map may change while the lock is released.
-  changed_.wait_for(lock, timeout, [&] {
+  changed_.WaitFor(lock, timeout, [&] {
+    mu_.AssertHeld();  // the wait calls this with mu_ held
     const Operation* op = FindLocked(id, tenant);
     return stop_ || op == nullptr || op->finished_at.has_value();
   });
@@ -115,16 +116,19 @@ Result<OperationView> OperationRunner::Wait(const std::string& id, const std::st
 }
 
 void OperationRunner::WorkerLoop() {
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   while (true) {
-    work_ready_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+    work_ready_.Wait(lock, [this] {
+      mu_.AssertHeld();  // the wait calls this with mu_ held
+      return stop_ || !queue_.empty();
+    });
     if (stop_) return;
     Operation* op = queue_.front();
     queue_.pop_front();
     op->state = OperationState::kRunning;
-    lock.unlock();
+    lock.Unlock();
     Run(*op);  // `op` stays alive: only finished operations are erased
-    lock.lock();
+    lock.Lock();
   }
 }
 
@@ -146,7 +150,7 @@ void OperationRunner::Run(Operation& op) {
 
 void OperationRunner::Finish(Operation& op, Result<std::string> outcome) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     if (outcome.ok()) {
       op.state = OperationState::kSucceeded;
       op.result = std::move(outcome).value();
@@ -158,7 +162,7 @@ void OperationRunner::Finish(Operation& op, Result<std::string> outcome) {
     finished_.push_back(op.id);
     EvictLocked();
   }
-  changed_.notify_all();
+  changed_.NotifyAll();
 }
 
 std::string OperationRunner::NewIdLocked() {

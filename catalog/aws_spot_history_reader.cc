@@ -6,7 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "catalog/aws_zones.h"
+#include "sky/catalog/aws_zones.h"
 
 namespace sky::catalog {
 namespace {

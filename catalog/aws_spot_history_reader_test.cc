@@ -4,9 +4,9 @@
 
 #include <set>
 
-#include "catalog/aws_zones.h"
 #include "catalog/ingest_test_util.h"
 #include "gtest/gtest.h"
+#include "sky/catalog/aws_zones.h"
 
 namespace sky::catalog {
 namespace {

@@ -1,4 +1,4 @@
-#include "catalog/aws_zones.h"
+#include "sky/catalog/aws_zones.h"
 
 #include <cctype>
 

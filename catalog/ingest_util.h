@@ -12,6 +12,8 @@
 #include <unordered_map>
 
 #include "sky/catalog/ingest.h"
+#include "sky/catalog/iso_time.h"  // NormalizeIsoTime, used by the readers
+#include "sky/types/civil_time.h"  // FormatIsoUtc, used by the readers
 #include "sky/types/offer.h"
 #include "sky/types/result.h"
 
@@ -42,13 +44,6 @@ std::string_view TrimAscii(std::string_view text);
 
 // Reads a whole file. NotFound when it cannot be opened.
 Result<std::string> ReadWholeFile(const std::string& path);
-
-// "YYYY-MM-DDTHH:MM:SSZ" for seconds since the Unix epoch.
-std::string FormatIsoUtc(int64_t unix_seconds);
-
-// Normalises an ISO 8601 time with a 'Z' or +hh:mm offset (fractions dropped) to UTC
-// "YYYY-MM-DDTHH:MM:SSZ"; nullopt when it is not such a time.
-std::optional<std::string> NormalizeIsoTime(std::string_view text);
 
 // The file's modification time as FormatIsoUtc; empty when unknown.
 std::string FileMtimeIso(const std::string& path);

@@ -1,17 +1,13 @@
 #include "catalog/migrations.h"
 
-#include <string>
+#include <iterator>
+#include <vector>
 
 namespace sky::catalog {
 namespace {
 
-struct Migration {
-  int version;
-  const char* sql;
-};
-
 // Append only: never edit a migration that has shipped, add the next number instead.
-constexpr Migration kMigrations[] = {
+constexpr storage::Migration kMigrations[] = {
     {1, R"sql(
 CREATE TABLE offers (
   id TEXT NOT NULL PRIMARY KEY,
@@ -43,49 +39,15 @@ CREATE TABLE price_history (
 )sql"},
 };
 
-Result<int> CurrentVersion(SqliteDb& db) {
-  SKY_RETURN_IF_ERROR(
-      db.Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
-              "version INTEGER PRIMARY KEY NOT NULL, applied_at TEXT NOT NULL)"));
-  SKY_ASSIGN_OR_RETURN(SqliteStatement stmt,
-                       db.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
-  SKY_ASSIGN_OR_RETURN(const bool row, stmt.Step());
-  return row ? static_cast<int>(stmt.Int(0)) : 0;
-}
-
-Status Apply(SqliteDb& db, const Migration& migration) {
-  SKY_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
-  Status s = db.Exec(migration.sql);
-  if (s.ok()) {
-    auto stmt = db.Prepare(
-        "INSERT INTO schema_migrations(version, applied_at) "
-        "VALUES(?1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");
-    s = stmt.ok() ? stmt->Bind(1, int64_t{migration.version}).Run() : stmt.status();
-  }
-  if (s.ok()) s = db.Exec("COMMIT");
-  if (!s.ok()) {
-    (void)db.Exec("ROLLBACK");
-    return s.WithPrefix("schema migration " + std::to_string(migration.version));
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
-int LatestSchemaVersion() { return std::end(kMigrations)[-1].version; }
-
-Status MigrateCatalogSchema(SqliteDb& db) {
-  SKY_ASSIGN_OR_RETURN(const int current, CurrentVersion(db));
-  if (current > LatestSchemaVersion()) {
-    return Status::FailedPrecondition("catalog database has schema version " +
-                                      std::to_string(current) + ", newer than this build's " +
-                                      std::to_string(LatestSchemaVersion()) +
-                                      "; use a newer skybroker");
-  }
-  for (const Migration& migration : kMigrations) {
-    if (migration.version > current) SKY_RETURN_IF_ERROR(Apply(db, migration));
-  }
-  return Status::Ok();
+const storage::Schema& CatalogSchema() {
+  static const storage::Schema schema{
+      "catalog", "schema_migrations", /*applied_at=*/true,
+      std::vector<storage::Migration>(std::begin(kMigrations), std::end(kMigrations))};
+  return schema;
 }
+
+int LatestSchemaVersion() { return std::end(kMigrations)[-1].version; }
 
 }  // namespace sky::catalog

@@ -1,18 +1,16 @@
 #pragma once
 // Numbered schema migrations of the offer catalog. Each applied version is a row of
-// `schema_migrations`; opening a database applies the missing ones in order, each in its own
-// transaction. Not thread-safe: call before the store is shared.
+// `schema_migrations` (with its applied_at); storage::Database::Migrate applies the missing
+// ones in order, each in its own transaction.
 
-#include "catalog/sqlite_db.h"
-#include "sky/types/status.h"
+#include "sky/storage/database.h"
 
 namespace sky::catalog {
 
+// The catalog's tables `offers` and `price_history`, for Database::Migrate.
+const storage::Schema& CatalogSchema();
+
 // The newest schema version this build knows.
 int LatestSchemaVersion();
-
-// Brings `db` up to LatestSchemaVersion(). Returns FailedPrecondition when the database was
-// written by a newer build (its version is above ours), the SQLite error otherwise.
-Status MigrateCatalogSchema(SqliteDb& db);
 
 }  // namespace sky::catalog

@@ -5,11 +5,12 @@
 #include <utility>
 
 #include "catalog/migrations.h"
+#include "sky/storage/sqlite.h"
 
 namespace sky::catalog {
 namespace {
 
-constexpr int kBusyTimeoutMs = 5000;
+using storage::Statement;
 
 // Column order shared by every SELECT below and by BindOffer/ReadOfferRow.
 #define SKY_OFFER_COLUMNS                                                                   \
@@ -49,7 +50,7 @@ const char kCountOffers[] = "SELECT COUNT(*) FROM offers";
 // Sorts after every ISO 8601 time, for offers that carry none.
 constexpr std::string_view kEndOfTime = "9999-12-31T23:59:59Z";
 
-void BindOptionalInt(SqliteStatement& stmt, int index, const std::optional<int>& value) {
+void BindOptionalInt(Statement& stmt, int index, const std::optional<int>& value) {
   if (value) {
     stmt.Bind(index, int64_t{*value});
   } else {
@@ -57,7 +58,7 @@ void BindOptionalInt(SqliteStatement& stmt, int index, const std::optional<int>&
   }
 }
 
-void BindOffer(SqliteStatement& stmt, const Offer& o) {
+void BindOffer(Statement& stmt, const Offer& o) {
   stmt.Bind(1, o.id).Bind(2, o.provider).Bind(3, o.region).Bind(4, o.zone);
   stmt.Bind(5, o.instance_type).Bind(6, o.accelerator).Bind(7, int64_t{o.accelerator_count});
   stmt.Bind(8, o.accelerator_memory_gb).Bind(9, o.vcpus).Bind(10, o.memory_gb);
@@ -67,12 +68,12 @@ void BindOffer(SqliteStatement& stmt, const Offer& o) {
   stmt.Bind(15, o.observed_at).Bind(16, o.source);
 }
 
-std::optional<int> OptionalInt(const SqliteStatement& stmt, int column) {
+std::optional<int> OptionalInt(const Statement& stmt, int column) {
   if (stmt.IsNull(column)) return std::nullopt;
   return static_cast<int>(stmt.Int(column));
 }
 
-Result<Offer> ReadOfferRow(const SqliteStatement& stmt) {
+Result<Offer> ReadOfferRow(const Statement& stmt) {
   Offer o;
   o.id = stmt.Text(0);
   o.provider = stmt.Text(1);
@@ -118,15 +119,12 @@ Result<std::unique_ptr<OfferStore>> OfferStore::Open(const std::string& path) {
 }
 
 Result<std::unique_ptr<SqliteOfferStore>> SqliteOfferStore::Open(const std::string& path) {
-  SKY_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db, SqliteDb::Open(path, kBusyTimeoutMs));
-  // journal_mode answers "memory" for an in-memory database; that is fine.
-  SKY_RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode = WAL"));
-  SKY_RETURN_IF_ERROR(db->Exec("PRAGMA synchronous = NORMAL"));
-  SKY_RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys = ON"));
+  storage::SqliteOptions options;
   // A whole-catalog ingest is one transaction; a page cache that holds it avoids spilling
   // dirty pages to the WAL mid-transaction (the default 2 MB is far too small for 70k offers).
-  SKY_RETURN_IF_ERROR(db->Exec("PRAGMA cache_size = -65536"));
-  SKY_RETURN_IF_ERROR(MigrateCatalogSchema(*db));
+  options.cache_size_kib = 65536;
+  SKY_ASSIGN_OR_RETURN(std::unique_ptr<storage::Database> db, storage::OpenSqlite(path, options));
+  SKY_RETURN_IF_ERROR(db->Migrate(CatalogSchema()));
   return std::unique_ptr<SqliteOfferStore>(new SqliteOfferStore(std::move(db)));
 }
 
@@ -136,15 +134,12 @@ Result<IngestSummary> SqliteOfferStore::Apply(const std::vector<IngestBatch>& ba
     summary.rows_read += batch.rows_read;
     summary.rejected.insert(summary.rejected.end(), batch.rejected.begin(), batch.rejected.end());
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  SKY_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
-  Status s = ApplyBatches(batches, summary);
-  if (s.ok()) s = db_->Exec("COMMIT");
-  if (!s.ok()) {
-    // A failed COMMIT may already have rolled back; the second rollback's error is moot.
-    (void)db_->Exec("ROLLBACK");
-    return s.WithPrefix("applying catalog batches (nothing was changed)");
-  }
+  MutexLock lock(mu_);
+  const Status s = db_->InTransaction([&] {
+    mu_.AssertHeld();  // InTransaction runs this before it returns, under our lock
+    return ApplyBatches(batches, summary);
+  });
+  if (!s.ok()) return s.WithPrefix("applying catalog batches (nothing was changed)");
   return summary;
 }
 
@@ -195,7 +190,7 @@ Status SqliteOfferStore::UpsertOffer(const Offer& offer, IngestSummary& summary)
 }
 
 Result<std::optional<Offer>> SqliteOfferStore::ReadOffer(const OfferId& id) {
-  SKY_ASSIGN_OR_RETURN(SqliteStatement stmt, db_->Prepare(kSelectOffer));
+  SKY_ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(kSelectOffer));
   stmt.Bind(1, id);
   SKY_ASSIGN_OR_RETURN(const bool row, stmt.Step());
   if (!row) return std::optional<Offer>();
@@ -204,7 +199,7 @@ Result<std::optional<Offer>> SqliteOfferStore::ReadOffer(const OfferId& id) {
 }
 
 Status SqliteOfferStore::WriteOffer(const Offer& offer) {
-  SKY_ASSIGN_OR_RETURN(SqliteStatement stmt, db_->Prepare(kUpsertOffer));
+  SKY_ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(kUpsertOffer));
   BindOffer(stmt, offer);
   return stmt.Run();
 }
@@ -212,7 +207,7 @@ Status SqliteOfferStore::WriteOffer(const Offer& offer) {
 Status SqliteOfferStore::RecordCurrentPrice(const Offer& offer, IngestSummary& summary) {
   const std::string_view as_of = offer.observed_at.empty() ? kEndOfTime : offer.observed_at;
   {
-    SKY_ASSIGN_OR_RETURN(SqliteStatement stmt, db_->Prepare(kPriceAsOf));
+    SKY_ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(kPriceAsOf));
     stmt.Bind(1, offer.id).Bind(2, as_of);
     SKY_ASSIGN_OR_RETURN(const bool row, stmt.Step());
     if (row && stmt.Double(0) == offer.price_per_hour) return Status::Ok();
@@ -221,7 +216,7 @@ Status SqliteOfferStore::RecordCurrentPrice(const Offer& offer, IngestSummary& s
 }
 
 Status SqliteOfferStore::InsertPricePoint(const PricePoint& point, IngestSummary& summary) {
-  SKY_ASSIGN_OR_RETURN(SqliteStatement stmt, db_->Prepare(kInsertPricePoint));
+  SKY_ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(kInsertPricePoint));
   stmt.Bind(1, point.offer_id).Bind(2, point.observed_at).Bind(3, point.price_per_hour);
   stmt.Bind(4, point.source);
   SKY_RETURN_IF_ERROR(stmt.Run());
@@ -230,8 +225,8 @@ Status SqliteOfferStore::InsertPricePoint(const PricePoint& point, IngestSummary
 }
 
 Result<std::vector<Offer>> SqliteOfferStore::LoadOffers() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  SKY_ASSIGN_OR_RETURN(SqliteStatement stmt, db_->Prepare(kSelectAllOffers));
+  MutexLock lock(mu_);
+  SKY_ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(kSelectAllOffers));
   std::vector<Offer> offers;
   while (true) {
     SKY_ASSIGN_OR_RETURN(const bool row, stmt.Step());
@@ -244,13 +239,13 @@ Result<std::vector<Offer>> SqliteOfferStore::LoadOffers() const {
 Result<std::vector<PricePoint>> SqliteOfferStore::PriceHistory(const OfferId& id,
                                                                const std::string& from,
                                                                const std::string& to) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   {
-    SKY_ASSIGN_OR_RETURN(SqliteStatement exists, db_->Prepare(kOfferExists));
+    SKY_ASSIGN_OR_RETURN(Statement exists, db_->Prepare(kOfferExists));
     SKY_ASSIGN_OR_RETURN(const bool found, exists.Bind(1, id).Step());
     if (!found) return Status::NotFound("no offer with id \"" + id + "\"");
   }
-  SKY_ASSIGN_OR_RETURN(SqliteStatement stmt, db_->Prepare(kSelectHistory));
+  SKY_ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(kSelectHistory));
   stmt.Bind(1, id).Bind(2, from).Bind(3, to);
   std::vector<PricePoint> points;
   while (true) {
@@ -261,8 +256,8 @@ Result<std::vector<PricePoint>> SqliteOfferStore::PriceHistory(const OfferId& id
 }
 
 Result<int64_t> SqliteOfferStore::CountOffers() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  SKY_ASSIGN_OR_RETURN(SqliteStatement stmt, db_->Prepare(kCountOffers));
+  MutexLock lock(mu_);
+  SKY_ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(kCountOffers));
   SKY_ASSIGN_OR_RETURN(const bool row, stmt.Step());
   if (!row) return Status::Internal("COUNT(*) returned no row");
   return stmt.Int(0);

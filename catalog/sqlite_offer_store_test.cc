@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "catalog/migrations.h"
-#include "catalog/sqlite_db.h"
+#include "sky/storage/sqlite.h"
 
 namespace sky::catalog {
 namespace {
@@ -276,9 +276,9 @@ TEST_F(SqliteOfferStoreTest, FileStoreUsesWalAndPersistsAcrossOpens) {
 TEST_F(SqliteOfferStoreTest, NewerSchemaIsFailedPrecondition) {
   store_.reset();
   {
-    auto db = SqliteDb::Open(DbPath(), 1000);
+    auto db = storage::OpenSqlite(DbPath());
     ASSERT_TRUE(db.ok());
-    // A future build's migration, recorded the way MigrateCatalogSchema records its own.
+    // A future build's migration, recorded the way Migrate records the catalog's.
     ASSERT_TRUE(
         (*db)->Exec("INSERT INTO schema_migrations VALUES(1000, '2030-01-01T00:00:00Z')").ok());
   }

@@ -6,6 +6,8 @@
 #include <optional>
 #include <vector>
 
+#include "sky/types/ascii.h"
+
 #include "catalog/csv_reader.h"
 #include "catalog/gcp_accelerators.h"
 #include "catalog/python_literal.h"
@@ -267,7 +269,7 @@ std::string RegionSlug(std::string_view region) {
   std::string slug;
   for (char c : region) {
     if (std::isalnum(static_cast<unsigned char>(c))) {
-      slug += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      slug += AsciiToLower(c);
     } else if (!slug.empty() && slug.back() != '-') {
       slug += '-';
     }

@@ -4,7 +4,8 @@
 
 SKY_RUN_PACKAGES=(cmake g++ ninja-build pkg-config libcpprest-dev libcurl4-openssl-dev libssl-dev
   nlohmann-json3-dev libsqlite3-dev libglpk-dev libgtest-dev libgmock-dev libbenchmark-dev)
-SKY_TEST_PACKAGES=(coinor-cbc sqlite3 curl nodejs npm chromium wrk clang libclang-rt-14-dev)
+SKY_TEST_PACKAGES=(coinor-cbc sqlite3 curl nodejs npm chromium wrk clang libclang-rt-14-dev
+  clang-format clang-tidy)
 
 install_deps() {
   local want=("${SKY_RUN_PACKAGES[@]}")

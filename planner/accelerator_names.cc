@@ -1,11 +1,11 @@
 #include "planner/accelerator_names.h"
 
 #include <algorithm>
-#include <cctype>
 #include <fstream>
 #include <set>
 
 #include "sky/planner/spec.h"
+#include "sky/types/ascii.h"
 
 namespace sky::planner {
 namespace internal {
@@ -18,8 +18,7 @@ size_t EditDistance(std::string_view a, std::string_view b) {
     row[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
       size_t above = row[j];
-      bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                  std::tolower(static_cast<unsigned char>(b[j - 1]));
+      const bool same = AsciiToLower(a[i - 1]) == AsciiToLower(b[j - 1]);
       row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
       diagonal = above;
     }

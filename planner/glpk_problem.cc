@@ -4,15 +4,16 @@
 
 #include <cmath>
 #include <memory>
-#include <mutex>
 #include <vector>
+
+#include "sky/types/mutex.h"
 
 namespace sky::planner {
 namespace {
 
 // GLPK keeps global state (terminal hooks, environment); serialise every use of it.
-std::mutex& GlpkMutex() {
-  static std::mutex mu;
+Mutex& GlpkMutex() {
+  static Mutex mu;
   return mu;
 }
 
@@ -193,7 +194,7 @@ Result<MilpSolution> GlpkProblem::Solve(const MilpModel& model, const MilpSolveO
   SKY_RETURN_IF_ERROR(Validate(model));
   if (model.columns.empty()) return Status::InvalidArgument("milp: model has no columns");
   const auto started = std::chrono::steady_clock::now();
-  std::lock_guard<std::mutex> lock(GlpkMutex());
+  MutexLock lock(GlpkMutex());
   const EnvReleaser release_env;  // destroyed after `p`, before the unlock
   glp_term_out(GLP_OFF);
   ProbPtr p(glp_create_prob());

@@ -7,20 +7,10 @@
 #include <string_view>
 #include <vector>
 
+#include "sky/types/csv.h"
+
 namespace sky::planner::internal {
 namespace {
-
-std::vector<std::string> SplitCsvLine(std::string_view line) {
-  std::vector<std::string> fields;
-  size_t start = 0;
-  while (true) {
-    size_t comma = line.find(',', start);
-    fields.emplace_back(line.substr(start, comma - start));
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
-  }
-  return fields;
-}
 
 bool ParseNumber(const std::string& text, double& out) {
   if (text.empty()) return false;

@@ -10,19 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "sky/types/csv.h"
+
 namespace sky::planner {
 namespace {
 
 const std::string kTables = std::string(SKY_SOURCE_DIR) + "/data/network";
 const std::string kRaw = std::string(SKY_SHARED_DIR) + "/data/network/skyplane";
-
-std::vector<std::string> Split(const std::string& line) {
-  std::vector<std::string> out;
-  std::stringstream ss(line);
-  std::string field;
-  while (std::getline(ss, field, ',')) out.push_back(field);
-  return out;
-}
 
 // Mean received Gbps over every successful raw measurement whose endpoints start with the
 // given prefixes (a region id or a zone id), read straight from the Skyplane files.
@@ -34,7 +28,7 @@ double RawMeanGbps(const std::vector<std::string>& files, const std::string& src
     std::ifstream in(kRaw + "/" + file);
     std::string line;
     std::getline(in, line);
-    std::vector<std::string> header = Split(line);
+    std::vector<std::string> header = SplitCsvLine(line);
     size_t src = 0, dst = 0, rx = 0, ok = 0;
     for (size_t i = 0; i < header.size(); ++i) {
       if (header[i] == "src_region") src = i;
@@ -43,7 +37,7 @@ double RawMeanGbps(const std::vector<std::string>& files, const std::string& src
       if (header[i] == "success") ok = i;
     }
     while (std::getline(in, line)) {
-      std::vector<std::string> f = Split(line);
+      std::vector<std::string> f = SplitCsvLine(line);
       if (f.size() <= ok || f[ok] != "True" || f[src] != src_zone || f[dst] != dst_zone) continue;
       sum += std::stod(f[rx]) / 1e9;
       ++n;

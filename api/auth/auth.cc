@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "api/auth/token_minter.h"
-#include "providers/auth/crypto.h"
+#include "sky/providers/auth/crypto.h"
 
 namespace sky::api {
 namespace {
@@ -164,8 +164,8 @@ AuthLayer::AuthLayer(AuthOptions options, TokenStore* store, const Clock& clock,
                      AccessLog* log)
     : options_(options), store_(store), clock_(clock), log_(log) {
   if (options_.rate_limit > 0) {
-    limiter_ =
-        std::make_unique<RateLimiter>(options_.rate_limit, std::max(1.0, 2 * options_.rate_limit));
+    limiter_ = std::make_unique<KeyedRateLimiter>(
+        clock_, TokenBucketOptions{options_.rate_limit, std::max(1.0, 2 * options_.rate_limit)});
   }
 }
 
@@ -213,7 +213,7 @@ Result<Principal> AuthLayer::Authenticate(const std::string& authorization) cons
   const Status unknown = Status::Unauthenticated("unknown or revoked token");
   if (store_ == nullptr) return unknown;
   SKY_ASSIGN_OR_RETURN(const std::optional<TokenRecord> record, store_->FindByHash(hash));
-  if (!record || !ConstantTimeEquals(record->token_hash, hash)) return unknown;
+  if (!record || !providers::auth::ConstantTimeEquals(record->token_hash, hash)) return unknown;
   auto role = ParseRole(record->role);
   if (!role.ok()) return Status::Internal("token " + record->id + " has a bad stored role");
   Principal principal;
@@ -227,20 +227,20 @@ Result<Principal> AuthLayer::Authenticate(const std::string& authorization) cons
 }
 
 std::optional<Principal> AuthLayer::Cached(const std::string& hash, double now) const {
-  std::lock_guard<std::mutex> lock(cache_mu_);
+  MutexLock lock(cache_mu_);
   auto it = cache_.find(hash);
   if (it == cache_.end()) return std::nullopt;
   if (now >= it->second.expires || now < it->second.expires - options_.cache_seconds) {
     cache_.erase(it);  // expired, or the clock stepped back: look again
     return std::nullopt;
   }
-  if (!ConstantTimeEquals(it->second.hash, hash)) return std::nullopt;
+  if (!providers::auth::ConstantTimeEquals(it->second.hash, hash)) return std::nullopt;
   return it->second.principal;
 }
 
 void AuthLayer::Remember(const std::string& hash, const Principal& principal, double now) const {
   if (options_.cache_seconds <= 0) return;
-  std::lock_guard<std::mutex> lock(cache_mu_);
+  MutexLock lock(cache_mu_);
   if (cache_.size() >= kMaxCacheEntries) {
     for (auto it = cache_.begin(); it != cache_.end();) {
       it = now >= it->second.expires ? cache_.erase(it) : std::next(it);
@@ -254,7 +254,7 @@ std::optional<HttpResponse> AuthLayer::Limit(const HttpRequest& request,
                                              const std::optional<Principal>& who) const {
   if (!limiter_) return std::nullopt;
   const std::string key = who ? "token:" + who->token_id : "address:" + request.remote_address;
-  const double wait = limiter_->Acquire(key, clock_.NowSeconds());
+  const double wait = limiter_->Acquire(key);
   if (wait <= 0) return std::nullopt;
   const long retry = std::max(1L, static_cast<long>(std::ceil(wait)));
   const std::string per = who ? "token" : "client address";

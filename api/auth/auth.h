@@ -13,17 +13,17 @@
 // Thread-safe: Dispatch may run concurrently (the cache and the limiter have their own locks).
 
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
 #include "api/http/access_log.h"
-#include "api/auth/rate_limiter.h"
+#include "api/auth/keyed_rate_limiter.h"
 #include "api/http/router.h"
 #include "api/auth/token_store.h"
 #include "sky/types/clock.h"
+#include "sky/types/mutex.h"
 
 namespace sky::api {
 
@@ -93,8 +93,10 @@ class AuthLayer final : public Router {
   };
   // nullopt when `request` may go on, its principal set; otherwise the refusal.
   std::optional<HttpResponse> Admit(HttpRequest& request) const;
-  std::optional<Principal> Cached(const std::string& hash, double now) const;
-  void Remember(const std::string& hash, const Principal& principal, double now) const;
+  std::optional<Principal> Cached(const std::string& hash, double now) const
+      SKY_EXCLUDES(cache_mu_);
+  void Remember(const std::string& hash, const Principal& principal, double now) const
+      SKY_EXCLUDES(cache_mu_);
   std::optional<HttpResponse> Limit(const HttpRequest& request,
                                     const std::optional<Principal>& who) const;
   void Log(const HttpRequest& request, const HttpResponse& response, double start) const;
@@ -103,9 +105,9 @@ class AuthLayer final : public Router {
   TokenStore* const store_;
   const Clock& clock_;
   AccessLog* const log_;
-  std::unique_ptr<RateLimiter> limiter_;  // null without a rate limit
-  mutable std::mutex cache_mu_;
-  mutable std::unordered_map<std::string, CacheEntry> cache_;  // guarded by cache_mu_
+  std::unique_ptr<KeyedRateLimiter> limiter_;  // null without a rate limit
+  mutable Mutex cache_mu_;
+  mutable std::unordered_map<std::string, CacheEntry> cache_ SKY_GUARDED_BY(cache_mu_);
 };
 
 }  // namespace sky::api

@@ -1,11 +1,8 @@
 #include "api/auth/token_minter.h"
 
 #include <fcntl.h>
-#include <openssl/crypto.h>
-#include <openssl/rand.h>
 #include <unistd.h>
 
-#include <array>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -13,7 +10,7 @@
 #include <sstream>
 #include <utility>
 
-#include "providers/auth/crypto.h"
+#include "sky/providers/auth/crypto.h"
 
 namespace sky::api {
 namespace {
@@ -51,17 +48,17 @@ Result<std::string> CreateSecretFile(const std::string& path) {
 
 }  // namespace
 
-// RAND_bytes fails only when OpenSSL cannot seed its generator. Callers get a plain string
-// (the executor cannot launch a stage without a token), so rather than abort we fall back to
-// the OS generator behind std::random_device (getrandom on Linux), which is also unguessable.
+// OpenSSL's generator fails only when it cannot be seeded. Callers get a plain string (the
+// executor cannot launch a stage without a token), so rather than abort we fall back to the OS
+// generator behind std::random_device (getrandom on Linux), which is also unguessable.
 std::string RandomHex32() {
-  std::array<unsigned char, 32> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
-    std::random_device device;
-    for (auto& byte : bytes) byte = static_cast<unsigned char>(device() & 0xff);
-  }
-  return providers::auth::HexEncode(
-      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  constexpr size_t kBytes = 32;
+  Result<std::string> bytes = providers::auth::RandomBytes(kBytes);
+  if (bytes.ok()) return providers::auth::HexEncode(*bytes);
+  std::random_device device;
+  std::string fallback(kBytes, '\0');
+  for (char& byte : fallback) byte = static_cast<char>(device() & 0xff);
+  return providers::auth::HexEncode(fallback);
 }
 
 OpenSslTokenMinter::OpenSslTokenMinter() : secret_(RandomHex32()) {}
@@ -98,12 +95,6 @@ std::string OpenSslTokenMinter::Hash(std::string_view token) const {
   // Not hex and random: never equal to a stored hash, nor to another failure's value (even
   // one stored by an earlier process), so a failed hash denies rather than matches.
   return "unhashable-" + RandomHex32();
-}
-
-bool ConstantTimeEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  if (a.empty()) return true;
-  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace sky::api

@@ -38,13 +38,9 @@ class OpenSslTokenMinter final : public broker::TokenMinter {
   const std::string secret_;
 };
 
-// 32 bytes from OpenSSL's RAND_bytes (std::random_device when that fails) as 64 hex digits.
-// Thread-safe.
+// 32 bytes from OpenSSL's generator (providers::auth::RandomBytes; std::random_device when
+// that fails) as 64 hex digits. Thread-safe. Compare secrets with
+// providers::auth::ConstantTimeEquals.
 std::string RandomHex32();
-
-// True when `a` and `b` are equal, in time that depends only on their lengths (OpenSSL
-// CRYPTO_memcmp), so that comparing a presented secret with a stored one leaks nothing but its
-// length. Compare fixed-length values (hashes) to leak nothing at all. Thread-safe.
-bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
 }  // namespace sky::api

@@ -79,15 +79,5 @@ TEST(TokenMinterTest, SecretFileIsCreatedPrivateThenReused) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(TokenMinterTest, ConstantTimeEqualsComparesContentAndLength) {
-  EXPECT_TRUE(ConstantTimeEquals("", ""));
-  EXPECT_TRUE(ConstantTimeEquals("secret", "secret"));
-  EXPECT_FALSE(ConstantTimeEquals("secret", "secreT"));
-  EXPECT_FALSE(ConstantTimeEquals("secret", "secret1"));
-  EXPECT_FALSE(ConstantTimeEquals("", "x"));
-  EXPECT_TRUE(ConstantTimeEquals(std::string("a\0b", 3), std::string("a\0b", 3)));
-  EXPECT_FALSE(ConstantTimeEquals(std::string("a\0b", 3), std::string("a\0c", 3)));
-}
-
 }  // namespace
 }  // namespace sky::api

@@ -1,35 +1,26 @@
 #include "api/auth/token_store.h"
 
-#include <functional>
+#include <iterator>
 #include <random>
 #include <utility>
 
-#include "catalog/sqlite_db.h"
+#include "sky/storage/sqlite.h"
 
 namespace sky::api {
 namespace {
 
-using catalog::SqliteDb;
-using catalog::SqliteStatement;
+using storage::Statement;
 
-constexpr int kBusyTimeoutMs = 5000;
 constexpr int kIdAttempts = 8;
 
-// Numbered migrations: entry i is auth schema version i + 1. Append only.
-constexpr const char* kMigrations[] = {
-    "CREATE TABLE api_tokens ("
-    "  id TEXT PRIMARY KEY, tenant TEXT NOT NULL, role TEXT NOT NULL,"
-    "  token_hash TEXT NOT NULL UNIQUE, created_at REAL NOT NULL,"
-    "  revoked_at REAL, last_used_at REAL);",
+// Numbered migrations of the auth schema. Append only.
+constexpr storage::Migration kMigrations[] = {
+    {1,
+     "CREATE TABLE api_tokens ("
+     "  id TEXT PRIMARY KEY, tenant TEXT NOT NULL, role TEXT NOT NULL,"
+     "  token_hash TEXT NOT NULL UNIQUE, created_at REAL NOT NULL,"
+     "  revoked_at REAL, last_used_at REAL);"},
 };
-
-constexpr char kCreateMigrations[] =
-    "CREATE TABLE IF NOT EXISTS auth_schema_migrations (version INTEGER PRIMARY KEY)";
-constexpr char kMaxVersion[] = "SELECT COALESCE(MAX(version), 0) FROM auth_schema_migrations";
-constexpr char kInsertVersion[] = "INSERT INTO auth_schema_migrations(version) VALUES (?1)";
-constexpr char kBegin[] = "BEGIN IMMEDIATE";
-constexpr char kCommit[] = "COMMIT";
-constexpr char kRollback[] = "ROLLBACK";
 constexpr char kSelectByHash[] =
     "SELECT id, tenant, role, token_hash, created_at, revoked_at, last_used_at FROM api_tokens"
     " WHERE token_hash = ?1 AND revoked_at IS NULL";
@@ -62,7 +53,7 @@ std::string RandomId() {
   return id;
 }
 
-TokenRecord RowToRecord(const SqliteStatement& row) {
+TokenRecord RowToRecord(const Statement& row) {
   TokenRecord r;
   r.id = row.Text(0);
   r.tenant = row.Text(1);
@@ -72,20 +63,6 @@ TokenRecord RowToRecord(const SqliteStatement& row) {
   if (!row.IsNull(5)) r.revoked_at = row.Double(5);
   if (!row.IsNull(6)) r.last_used_at = row.Double(6);
   return r;
-}
-
-Status Run(SqliteDb& db, const char* sql) {
-  SKY_ASSIGN_OR_RETURN(SqliteStatement statement, db.Prepare(sql));
-  return statement.Run();
-}
-
-// Runs `body` in an immediate (write-locked) transaction; rolls back on any error.
-Status InTransaction(SqliteDb& db, const std::function<Status()>& body) {
-  SKY_RETURN_IF_ERROR(Run(db, kBegin));
-  Status status = body();
-  if (status.ok()) status = Run(db, kCommit);
-  if (!status.ok()) (void)Run(db, kRollback);
-  return status;
 }
 
 }  // namespace
@@ -107,41 +84,22 @@ Status ValidateTenantName(const std::string& tenant) {
                                  "digits, '_' and '-', at most 63 characters)");
 }
 
-TokenStore::TokenStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
+TokenStore::TokenStore(std::unique_ptr<storage::Database> db) : db_(std::move(db)) {}
 TokenStore::~TokenStore() = default;
 
 Result<std::unique_ptr<TokenStore>> TokenStore::Open(const std::string& path) {
-  SKY_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db, SqliteDb::Open(path, kBusyTimeoutMs));
-  SKY_RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode = WAL"));
-  std::unique_ptr<TokenStore> store(new TokenStore(std::move(db)));
-  std::lock_guard<std::mutex> lock(store->mu_);
-  SKY_RETURN_IF_ERROR(store->Migrate());
-  return store;
-}
-
-// The version is read inside each write transaction, so that two processes opening a new
-// file at once apply every migration exactly once.
-Status TokenStore::Migrate() {
-  SKY_RETURN_IF_ERROR(db_->Exec(kCreateMigrations));
-  const int64_t latest = static_cast<int64_t>(std::size(kMigrations));
-  bool done = false;
-  while (!done) {
-    SKY_RETURN_IF_ERROR(InTransaction(*db_, [&]() -> Status {
-      SKY_ASSIGN_OR_RETURN(SqliteStatement max, db_->Prepare(kMaxVersion));
-      SKY_ASSIGN_OR_RETURN(bool row, max.Step());
-      const int64_t current = row ? max.Int(0) : 0;
-      if (current > latest) {
-        return Status::FailedPrecondition("auth schema version " + std::to_string(current) +
-                                          " is newer than this broker's " + std::to_string(latest));
-      }
-      done = current == latest;
-      if (done) return Status::Ok();
-      SKY_RETURN_IF_ERROR(db_->Exec(kMigrations[current]));
-      SKY_ASSIGN_OR_RETURN(SqliteStatement insert, db_->Prepare(kInsertVersion));
-      return insert.Bind(1, current + 1).Run();
-    }));
-  }
-  return Status::Ok();
+  // The connection's settings as this store always had them: SQLite's default FULL sync (a
+  // revocation survives a power loss) and no foreign keys (its table has none).
+  storage::SqliteOptions options;
+  options.synchronous_normal = false;
+  options.foreign_keys = false;
+  SKY_ASSIGN_OR_RETURN(std::unique_ptr<storage::Database> db, storage::OpenSqlite(path, options));
+  // Its own version table: the file also holds the catalog and the pipeline store.
+  const storage::Schema schema{"auth", "auth_schema_migrations", /*applied_at=*/false,
+                               std::vector<storage::Migration>(std::begin(kMigrations),
+                                                               std::end(kMigrations))};
+  SKY_RETURN_IF_ERROR(db->Migrate(schema));
+  return std::unique_ptr<TokenStore>(new TokenStore(std::move(db)));
 }
 
 Result<TokenRecord> TokenStore::Create(const std::string& tenant, const std::string& role,
@@ -156,23 +114,23 @@ Result<TokenRecord> TokenStore::Create(const std::string& tenant, const std::str
   record.role = role;
   record.token_hash = token_hash;
   record.created_at = at;
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return Insert(record);
 }
 
-// REQUIRES: mu_ held.
 Result<TokenRecord> TokenStore::Insert(const TokenRecord& record) {
   TokenRecord stored = record;
-  SKY_RETURN_IF_ERROR(InTransaction(*db_, [&]() -> Status {
-    SKY_ASSIGN_OR_RETURN(SqliteStatement taken, db_->Prepare(kHashTaken));
+  SKY_RETURN_IF_ERROR(db_->InTransaction([&]() -> Status {
+    mu_.AssertHeld();  // InTransaction runs this at once, under mu_
+    SKY_ASSIGN_OR_RETURN(Statement taken, db_->Prepare(kHashTaken));
     SKY_ASSIGN_OR_RETURN(bool hash_taken, taken.Bind(1, stored.token_hash).Step());
     if (hash_taken) return Status::AlreadyExists("a token with this hash already exists");
     for (int attempt = 0; attempt < kIdAttempts; ++attempt) {
       stored.id = RandomId();
-      SKY_ASSIGN_OR_RETURN(SqliteStatement exists, db_->Prepare(kIdTaken));
+      SKY_ASSIGN_OR_RETURN(Statement exists, db_->Prepare(kIdTaken));
       SKY_ASSIGN_OR_RETURN(bool id_taken, exists.Bind(1, stored.id).Step());
       if (id_taken) continue;
-      SKY_ASSIGN_OR_RETURN(SqliteStatement insert, db_->Prepare(kInsert));
+      SKY_ASSIGN_OR_RETURN(Statement insert, db_->Prepare(kInsert));
       return insert.Bind(1, stored.id)
           .Bind(2, stored.tenant)
           .Bind(3, stored.role)
@@ -186,16 +144,16 @@ Result<TokenRecord> TokenStore::Insert(const TokenRecord& record) {
 }
 
 Result<std::optional<TokenRecord>> TokenStore::FindByHash(const std::string& token_hash) {
-  std::lock_guard<std::mutex> lock(mu_);
-  SKY_ASSIGN_OR_RETURN(SqliteStatement select, db_->Prepare(kSelectByHash));
+  MutexLock lock(mu_);
+  SKY_ASSIGN_OR_RETURN(Statement select, db_->Prepare(kSelectByHash));
   SKY_ASSIGN_OR_RETURN(bool found, select.Bind(1, token_hash).Step());
   if (!found) return std::optional<TokenRecord>();
   return std::optional<TokenRecord>(RowToRecord(select));
 }
 
 Result<std::vector<TokenRecord>> TokenStore::List() {
-  std::lock_guard<std::mutex> lock(mu_);
-  SKY_ASSIGN_OR_RETURN(SqliteStatement select, db_->Prepare(kSelectAll));
+  MutexLock lock(mu_);
+  SKY_ASSIGN_OR_RETURN(Statement select, db_->Prepare(kSelectAll));
   std::vector<TokenRecord> records;
   for (;;) {
     SKY_ASSIGN_OR_RETURN(bool row, select.Step());
@@ -206,28 +164,29 @@ Result<std::vector<TokenRecord>> TokenStore::List() {
 }
 
 Status TokenStore::Revoke(const std::string& id, double at) {
-  std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction(*db_, [&]() -> Status {
-    SKY_ASSIGN_OR_RETURN(SqliteStatement select, db_->Prepare(kRevokedAt));
+  MutexLock lock(mu_);
+  return db_->InTransaction([&]() -> Status {
+    mu_.AssertHeld();  // InTransaction runs this at once, under mu_
+    SKY_ASSIGN_OR_RETURN(Statement select, db_->Prepare(kRevokedAt));
     SKY_ASSIGN_OR_RETURN(bool found, select.Bind(1, id).Step());
     if (!found) return Status::NotFound("no token " + id);
     if (!select.IsNull(0)) return Status::FailedPrecondition("token " + id + " is already revoked");
-    SKY_ASSIGN_OR_RETURN(SqliteStatement update, db_->Prepare(kRevoke));
+    SKY_ASSIGN_OR_RETURN(Statement update, db_->Prepare(kRevoke));
     return update.Bind(1, id).Bind(2, at).Run();
   });
 }
 
 Status TokenStore::Touch(const std::string& id, double at) {
-  std::lock_guard<std::mutex> lock(mu_);
-  SKY_ASSIGN_OR_RETURN(SqliteStatement update, db_->Prepare(kTouch));
+  MutexLock lock(mu_);
+  SKY_ASSIGN_OR_RETURN(Statement update, db_->Prepare(kTouch));
   SKY_RETURN_IF_ERROR(update.Bind(1, id).Bind(2, at).Run());
   if (db_->Changes() == 0) return Status::NotFound("no token " + id);
   return Status::Ok();
 }
 
 Result<int64_t> TokenStore::Count() {
-  std::lock_guard<std::mutex> lock(mu_);
-  SKY_ASSIGN_OR_RETURN(SqliteStatement count, db_->Prepare(kCount));
+  MutexLock lock(mu_);
+  SKY_ASSIGN_OR_RETURN(Statement count, db_->Prepare(kCount));
   SKY_ASSIGN_OR_RETURN(bool row, count.Step());
   return row ? count.Int(0) : int64_t{0};
 }

@@ -1,25 +1,25 @@
 #pragma once
 // TokenStore: the API tokens of `skybroker serve` (DESIGN.md "Auth"), one row per token in the
 // SQLite table `api_tokens` (id, tenant, role, token_hash, created_at, revoked_at,
-// last_used_at), with numbered migrations in its own `auth_schema_migrations` table (the file
-// also holds the catalog and the pipeline store). The store never sees a plaintext token: the
-// caller hands in its SHA-256 hash and looks tokens up by hash.
+// last_used_at), on sky::storage, with numbered migrations in its own `auth_schema_migrations`
+// table (the file also holds the catalog and the pipeline store). The store never sees a
+// plaintext token: the caller hands in its SHA-256 hash and looks tokens up by hash.
 // Thread-safe: one mutex serialises every call. Several processes may open the same file
 // (serve and `skybroker token`): SQLite's WAL and busy timeout arbitrate.
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "sky/types/mutex.h"
 #include "sky/types/result.h"
 #include "sky/types/status.h"
 
-namespace sky::catalog {
-class SqliteDb;
-}  // namespace sky::catalog
+namespace sky::storage {
+class Database;
+}  // namespace sky::storage
 
 namespace sky::api {
 
@@ -70,12 +70,11 @@ class TokenStore {
   Result<int64_t> Count();
 
  private:
-  explicit TokenStore(std::unique_ptr<catalog::SqliteDb> db);
-  Status Migrate();
-  Result<TokenRecord> Insert(const TokenRecord& record);
+  explicit TokenStore(std::unique_ptr<storage::Database> db);
+  Result<TokenRecord> Insert(const TokenRecord& record) SKY_REQUIRES(mu_);
 
-  std::mutex mu_;
-  std::unique_ptr<catalog::SqliteDb> db_;  // guarded by mu_
+  Mutex mu_;
+  std::unique_ptr<storage::Database> db_ SKY_GUARDED_BY(mu_);
 };
 
 }  // namespace sky::api

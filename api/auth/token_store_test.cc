@@ -7,8 +7,8 @@
 #include <set>
 #include <vector>
 
-#include "catalog/sqlite_db.h"
 #include "sky/broker/pipeline_store.h"
+#include "sky/storage/sqlite.h"
 
 namespace sky::api {
 namespace {
@@ -126,7 +126,7 @@ TEST_F(TokenStoreTest, TouchRecordsLastUse) {
 }
 
 TEST_F(TokenStoreTest, SharesTheFileWithThePipelineStoreAndSurvivesReopen) {
-  auto pipelines = PipelineStore::Open(Path());
+  auto pipelines = broker::PipelineStore::Open(Path());
   ASSERT_TRUE(pipelines.ok()) << pipelines.status().ToString();
   ASSERT_TRUE(store_->Create("acme", "user", kHashA, 1).ok());
   store_.reset();
@@ -144,7 +144,7 @@ TEST_F(TokenStoreTest, NewerSchemaIsFailedPrecondition) {
   }
   {
     // A newer broker has migrated the file further.
-    auto db = catalog::SqliteDb::Open(Path(), 1000);
+    auto db = storage::OpenSqlite(Path());
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE((*db)->Exec("INSERT INTO auth_schema_migrations(version) VALUES (99)").ok());
   }

@@ -7,9 +7,10 @@ namespace {
 
 FlagSpec Spec() {
   FlagSpec spec;
-  spec.booleans = {"json"};
-  spec.singles = {"gpu", "limit"};
-  spec.multis = {"catalog"};
+  spec.Boolean("json", "print JSON")
+      .Single("gpu", "NAME:N", "accelerator and count")
+      .Single("limit", "N", "at most this many", "100");
+  spec.Group("common flags").Multi("catalog", "PATH", "catalog files");
   return spec;
 }
 
@@ -51,6 +52,47 @@ TEST(CliArgsTest, NumbersAreValidated) {
   ASSERT_TRUE(limit.status().IsInvalidArgument());
   EXPECT_NE(limit.status().message().find("--limit"), std::string::npos);
   EXPECT_FALSE(args->GetDouble("gpu").value().has_value());
+}
+
+// "  --name VALUE" padded to the help column (27).
+std::string Entry(const std::string& synopsis) {
+  return "  " + synopsis + std::string(25 - synopsis.size(), ' ');
+}
+
+TEST(FlagSpecTest, HelpListsEveryFlagWithItsValueDefaultAndGroup) {
+  EXPECT_EQ(Spec().Help(), "flags:\n" + Entry("--json") + "print JSON\n" +
+                               Entry("--gpu NAME:N") + "accelerator and count\n" +
+                               Entry("--limit N") + "at most this many (default 100)\n" +
+                               "common flags:\n" + Entry("--catalog PATH...") + "catalog files\n");
+}
+
+TEST(FlagSpecTest, LongHelpWrapsAndLongNamesPutHelpOnTheNextLine) {
+  FlagSpec spec;
+  spec.Single("n", "N", std::string(60, 'a') + " " + std::string(30, 'b'));
+  spec.Single(std::string(40, 'x'), "V", "short");
+  const std::string indent(27, ' ');
+  EXPECT_EQ(spec.Help(), "flags:\n" + Entry("--n N") + std::string(60, 'a') + "\n" + indent +
+                             std::string(30, 'b') + "\n" + "  --" + std::string(40, 'x') +
+                             " V\n" + indent + "short\n");
+}
+
+TEST(FlagSpecTest, FirstDeclarationWinsAndGroupsCanBeReopened) {
+  FlagSpec spec;
+  spec.Group("a").Single("x", "N", "first");
+  spec.Group("b").Boolean("x", "second").Boolean("y", "in b");
+  spec.Group("a").Boolean("z", "back in a");
+  ASSERT_NE(spec.Find("x"), nullptr);
+  EXPECT_EQ(spec.Find("x")->help, "first");
+  EXPECT_EQ(spec.Find("x")->kind, FlagKind::kSingle);
+  EXPECT_EQ(spec.Find("missing"), nullptr);
+  EXPECT_EQ(spec.Help(), "a:\n" + Entry("--x N") + "first\n" + Entry("--z") + "back in a\n" +
+                             "b:\n" + Entry("--y") + "in b\n");
+}
+
+TEST(FlagSpecTest, FormatDefaultDropsTrailingZeros) {
+  EXPECT_EQ(FormatDefault(30), "30");
+  EXPECT_EQ(FormatDefault(0.5), "0.5");
+  EXPECT_EQ(FormatDefault(4194304), "4194304");
 }
 
 }  // namespace

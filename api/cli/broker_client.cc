@@ -9,7 +9,7 @@
 
 #include "api/app.h"
 #include "api/auth_wiring.h"
-#include "providers/http/curl_http_client.h"
+#include "sky/providers/http/curl_http_client.h"
 
 namespace sky::api {
 namespace {
@@ -28,7 +28,14 @@ std::optional<StatusCode> CodeNamed(const std::string& name) {
 
 }  // namespace
 
-void AddServerFlag(FlagSpec& spec) { spec.singles.insert({"server", "token"}); }
+void AddServerFlag(FlagSpec& spec) {
+  spec.Group("server (run, status, cancel, events)")
+      .Single("server", "URL", "the broker, a running `skybroker serve`",
+              std::string("$SKYBROKER_SERVER, else ") + kDefaultServer)
+      .Single("token", "TOKEN", "API token",
+              "$SKYBROKER_TOKEN, else the admin-token file that a local serve writes beside "
+              "its database");
+}
 
 ClientToken ResolveClientToken(const CliArgs& args) {
   ClientToken token;
@@ -58,22 +65,6 @@ std::string ResolveServerUrl(const CliArgs& args) {
   }
   while (!url.empty() && url.back() == '/') url.pop_back();
   return url;
-}
-
-std::string PercentEncode(const std::string& text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
 }
 
 Status StatusFromReply(const BrokerReply& reply) {

@@ -18,8 +18,6 @@ namespace sky::api {
 void AddServerFlag(FlagSpec& spec);
 // --server URL, else $SKYBROKER_SERVER, else http://127.0.0.1:8080; a trailing '/' dropped.
 std::string ResolveServerUrl(const CliArgs& args);
-// `text` with every byte outside [A-Za-z0-9-._~] as %XX (one path segment).
-std::string PercentEncode(const std::string& text);
 
 // The API token the CLI sends, where it came from (for messages), and where a local server
 // writes its bootstrap admin token.

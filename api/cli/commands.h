@@ -38,17 +38,25 @@ int RunReplay(const Words& words, std::ostream& out, std::ostream& err);
 // Prints "error: <message>" and returns the exit code for `status`.
 int ReportError(const Status& status, std::ostream& err);
 
-// A subcommand's parsed flags, or the exit code to stop with: 0 after printing `usage` for
-// --help, 2 after printing it with the error for bad flags or a wrong number of positionals.
+// A subcommand's parsed flags and its usage text, or the exit code to stop with: 0 after
+// printing the usage for --help, 2 after printing it with the error for bad flags or a wrong
+// number of positionals.
 struct ParsedCommand {
   std::optional<CliArgs> args;
   int exit_code = 0;
+  std::string usage;  // `synopsis` followed by the flag table's help
 };
 
 // Parses `words` against `spec` plus the common flags (--db, --catalog, --data-dir,
 // --skip-bad-rows, --help), expecting between `min_positional` and `max_positional` words.
-ParsedCommand ParseCommand(const Words& words, FlagSpec spec, std::string_view usage,
+// `synopsis` is the usage's first lines ("usage: skybroker plan SPEC.json [FLAGS]\n" and what
+// the command does); the flags' lines are printed from `spec`.
+ParsedCommand ParseCommand(const Words& words, FlagSpec spec, std::string_view synopsis,
                            size_t min_positional, size_t max_positional, std::ostream& out,
                            std::ostream& err);
+
+// The help of the flags every command takes, and of --server and --token, for the top-level
+// usage.
+std::string CommonFlagsHelp();
 
 }  // namespace sky::api

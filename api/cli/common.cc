@@ -1,13 +1,16 @@
 #include "api/app.h"
+#include "api/cli/broker_client.h"
 #include "api/cli/commands.h"
 
 namespace sky::api {
 
-ParsedCommand ParseCommand(const Words& words, FlagSpec spec, std::string_view usage,
+ParsedCommand ParseCommand(const Words& words, FlagSpec spec, std::string_view synopsis,
                            size_t min_positional, size_t max_positional, std::ostream& out,
                            std::ostream& err) {
   AddCommonFlags(spec);
   ParsedCommand parsed;
+  parsed.usage = std::string(synopsis) + spec.Help();
+  const std::string& usage = parsed.usage;
   auto args = CliArgs::Parse(words, spec);
   Status problem = args.status();
   if (args.ok() && args->Has("help")) {
@@ -30,6 +33,13 @@ ParsedCommand ParseCommand(const Words& words, FlagSpec spec, std::string_view u
   }
   parsed.args = std::move(args).value();
   return parsed;
+}
+
+std::string CommonFlagsHelp() {
+  FlagSpec spec;
+  AddCommonFlags(spec);
+  AddServerFlag(spec);
+  return spec.Help();
 }
 
 int ReportError(const Status& status, std::ostream& err) {

@@ -8,8 +8,8 @@
 namespace sky::api {
 namespace {
 
-constexpr char kUsage[] =
-    "usage: skybroker ingest PATH... [--skip-bad-rows] [--json] [--db PATH]\n"
+constexpr char kSynopsis[] =
+    "usage: skybroker ingest PATH... [FLAGS]\n"
     "  PATH: a catalog file (SkyPilot vms.csv, AWS vantage JSON/CSV, AWS spot price TSV),\n"
     "        a directory in SkyPilot's <provider>/vms.csv layout, or provider=PATH\n";
 
@@ -34,8 +34,8 @@ void PrintSummary(const catalog::IngestSummary& s, std::ostream& out) {
 
 int RunIngest(const Words& words, std::ostream& out, std::ostream& err) {
   FlagSpec spec;
-  spec.booleans.insert("json");
-  ParsedCommand parsed = ParseCommand(words, spec, kUsage, 1, SIZE_MAX, out, err);
+  spec.Boolean("json", "print the summary as JSON");
+  ParsedCommand parsed = ParseCommand(words, spec, kSynopsis, 1, SIZE_MAX, out, err);
   if (!parsed.args) return parsed.exit_code;
   const CliArgs& args = *parsed.args;
   auto app = App::Open(args, err, /*load_bundled=*/false);

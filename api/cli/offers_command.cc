@@ -10,21 +10,23 @@
 namespace sky::api {
 namespace {
 
-constexpr char kOffersUsage[] =
-    "usage: skybroker offers [--gpu H100:8[+]] [--market on_demand|spot|reserved]\n"
-    "         [--provider aws,gcp] [--region GLOB] [--max-price USD] [--max-price-per-gpu USD]\n"
-    "         [--min-gpu-memory GB] [--min-vcpus N] [--min-memory GB] [--cpu-only]\n"
-    "         [--sort price|gpu_price|gpu_memory] [--group-by provider|region|accelerator]\n"
-    "         [--limit N] [--offset N] [--json] [--db PATH] [--catalog PATH...]\n";
+constexpr char kOffersSynopsis[] =
+    "usage: skybroker offers [FLAGS]\n"
+    "Lists the catalog's compute offers, cheapest first.\n";
 
+// The flags are GET /v1/offers' query parameters ('-' for '_'), with the same help.
 FlagSpec OffersFlags() {
   FlagSpec spec;
   for (const auto& [name, help] : OfferQueryParamHelp()) {
     std::string flag = name;
     for (char& c : flag) c = c == '_' ? '-' : c;
-    (name == "cpu_only" ? spec.booleans : spec.singles).insert(flag);
+    if (name == "cpu_only") {
+      spec.Boolean(flag, help);
+    } else {
+      spec.Single(flag, "VALUE", help);
+    }
   }
-  spec.booleans.insert("json");
+  spec.Boolean("json", "print the offers as JSON");
   return spec;
 }
 
@@ -66,7 +68,7 @@ void PrintOffers(const std::vector<const Offer*>& offers, std::ostream& out) {
 }  // namespace
 
 int RunOffers(const Words& words, std::ostream& out, std::ostream& err) {
-  ParsedCommand parsed = ParseCommand(words, OffersFlags(), kOffersUsage, 0, 0, out, err);
+  ParsedCommand parsed = ParseCommand(words, OffersFlags(), kOffersSynopsis, 0, 0, out, err);
   if (!parsed.args) return parsed.exit_code;
   const CliArgs& args = *parsed.args;
   auto query = BuildOfferQuery(QueryParams(args));
@@ -93,10 +95,11 @@ int RunOffers(const Words& words, std::ostream& out, std::ostream& err) {
 
 int RunAccelerators(const Words& words, std::ostream& out, std::ostream& err) {
   FlagSpec spec;
-  spec.booleans.insert("json");
-  ParsedCommand parsed = ParseCommand(
-      words, spec, "usage: skybroker accelerators [--json] [--db PATH] [--catalog PATH...]\n", 0,
-      0, out, err);
+  spec.Boolean("json", "print the accelerators as JSON");
+  ParsedCommand parsed = ParseCommand(words, spec,
+                                      "usage: skybroker accelerators [FLAGS]\n"
+                                      "Lists accelerators with their cheapest prices.\n",
+                                      0, 0, out, err);
   if (!parsed.args) return parsed.exit_code;
   auto app = App::Open(*parsed.args, err);
   if (!app.ok()) return ReportError(app.status(), err);

@@ -10,29 +10,34 @@
 #include "api/cli/broker_client.h"
 #include "api/cli/commands.h"
 #include "api/cli/pipeline_printer.h"
+#include "sky/types/percent_encoding.h"
 
 namespace sky::api {
 namespace {
 
 using nlohmann::json;
 
-constexpr char kServerHelp[] =
-    "  --server URL   the broker (default $SKYBROKER_SERVER or http://127.0.0.1:8080)\n"
-    "  --token TOKEN  API token (default $SKYBROKER_TOKEN, else the admin-token file that a\n"
-    "                 local serve writes beside its database)\n";
+constexpr char kRunSynopsis[] =
+    "usage: skybroker run SPEC.json [FLAGS]\n"
+    "Submits the pipeline and follows it to the end.\n"
+    "exit codes: 0 succeeded, 1 failed or cancelled, 2 invalid spec\n";
+constexpr char kStatusSynopsis[] =
+    "usage: skybroker status [ID] [FLAGS]\n"
+    "Without ID: every pipeline; with ID: its stages and cost.\n";
+constexpr char kCancelSynopsis[] =
+    "usage: skybroker cancel ID [FLAGS]\n"
+    "Cancels the pipeline.\n";
+constexpr char kEventsSynopsis[] =
+    "usage: skybroker events ID [FLAGS]\n"
+    "Prints the pipeline's event log.\n";
 
-const std::string kRunUsage =
-    std::string("usage: skybroker run SPEC.json [--detach] [--poll-ms 1000] [--server URL]\n") +
-    "  submits the pipeline and follows it to the end (--detach: print its id and return)\n" +
-    kServerHelp + "exit codes: 0 succeeded, 1 failed or cancelled, 2 invalid spec\n";
-const std::string kStatusUsage =
-    std::string("usage: skybroker status [ID] [--json] [--server URL]\n") +
-    "  without ID: every pipeline; with ID: its stages and cost\n" + kServerHelp;
-const std::string kCancelUsage =
-    std::string("usage: skybroker cancel ID [--server URL]\n") + kServerHelp;
-const std::string kEventsUsage =
-    std::string("usage: skybroker events ID [--follow] [--poll-ms 1000] [--server URL]\n") +
-    "  the pipeline's event log (--follow: until the pipeline ends)\n" + kServerHelp;
+constexpr long kDefaultPollMs = 1000;
+
+// --poll-ms, for the commands that follow a pipeline.
+void AddPollFlag(FlagSpec& spec) {
+  spec.Single("poll-ms", "MS", "how often to ask the server (at least 10)",
+              std::to_string(kDefaultPollMs));
+}
 
 std::string PipelinePath(const std::string& id) { return "/v1/pipelines/" + PercentEncode(id); }
 
@@ -54,7 +59,7 @@ int Guarded(std::ostream& err, const std::function<int()>& body) {
 Result<std::chrono::milliseconds> PollInterval(const CliArgs& args) {
   SKY_ASSIGN_OR_RETURN(auto ms, args.GetInt("poll-ms"));
   if (ms && *ms < 10) return Status::InvalidArgument("flag --poll-ms: at least 10");
-  return std::chrono::milliseconds(ms.value_or(1000));
+  return std::chrono::milliseconds(ms.value_or(kDefaultPollMs));
 }
 
 Result<std::string> ReadSpec(const std::string& path) {
@@ -194,11 +199,12 @@ int ShowEvents(const CliArgs& args, std::ostream& out, std::ostream& err) {
 }
 
 // Parses `words` for one of the commands above and runs it guarded.
-int Dispatch(const Words& words, FlagSpec spec, const std::string& usage, size_t min_args,
+int Dispatch(const Words& words, FlagSpec spec, const char* synopsis, size_t min_args,
              size_t max_args, std::ostream& out, std::ostream& err,
              int (*command)(const CliArgs&, std::ostream&, std::ostream&)) {
   AddServerFlag(spec);
-  ParsedCommand parsed = ParseCommand(words, std::move(spec), usage, min_args, max_args, out, err);
+  ParsedCommand parsed =
+      ParseCommand(words, std::move(spec), synopsis, min_args, max_args, out, err);
   if (!parsed.args) return parsed.exit_code;
   return Guarded(err, [&] { return command(*parsed.args, out, err); });
 }
@@ -207,26 +213,26 @@ int Dispatch(const Words& words, FlagSpec spec, const std::string& usage, size_t
 
 int RunRun(const Words& words, std::ostream& out, std::ostream& err) {
   FlagSpec spec;
-  spec.booleans.insert("detach");
-  spec.singles.insert("poll-ms");
-  return Dispatch(words, spec, kRunUsage, 1, 1, out, err, RunPipeline);
+  spec.Boolean("detach", "print the pipeline's id and return instead of following it");
+  AddPollFlag(spec);
+  return Dispatch(words, spec, kRunSynopsis, 1, 1, out, err, RunPipeline);
 }
 
 int RunStatus(const Words& words, std::ostream& out, std::ostream& err) {
   FlagSpec spec;
-  spec.booleans.insert("json");
-  return Dispatch(words, spec, kStatusUsage, 0, 1, out, err, ShowStatus);
+  spec.Boolean("json", "print the server's answer as JSON");
+  return Dispatch(words, spec, kStatusSynopsis, 0, 1, out, err, ShowStatus);
 }
 
 int RunCancel(const Words& words, std::ostream& out, std::ostream& err) {
-  return Dispatch(words, FlagSpec{}, kCancelUsage, 1, 1, out, err, CancelPipeline);
+  return Dispatch(words, FlagSpec{}, kCancelSynopsis, 1, 1, out, err, CancelPipeline);
 }
 
 int RunEvents(const Words& words, std::ostream& out, std::ostream& err) {
   FlagSpec spec;
-  spec.booleans.insert("follow");
-  spec.singles.insert("poll-ms");
-  return Dispatch(words, spec, kEventsUsage, 1, 1, out, err, ShowEvents);
+  spec.Boolean("follow", "keep printing new events until the pipeline ends");
+  AddPollFlag(spec);
+  return Dispatch(words, spec, kEventsSynopsis, 1, 1, out, err, ShowEvents);
 }
 
 }  // namespace sky::api

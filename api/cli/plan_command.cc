@@ -9,9 +9,22 @@
 namespace sky::api {
 namespace {
 
-constexpr char kUsage[] =
-    "usage: skybroker plan SPEC.json [--json] [--frontier] [--export-mps PATH]\n"
-    "         [--time-limit SECONDS] [--mip-gap G] [--db PATH] [--catalog PATH...]\n";
+constexpr char kSynopsis[] =
+    "usage: skybroker plan SPEC.json [FLAGS]\n"
+    "Places the pipeline's stages on the catalog's offers at the least cost.\n";
+
+FlagSpec PlanFlags() {
+  const planner::PlannerOptions defaults;
+  FlagSpec spec;
+  spec.Boolean("json", "print the plan as JSON")
+      .Boolean("frontier", "print the cost-deadline curve: the cheapest plan per makespan")
+      .Single("export-mps", "PATH", "write the MILP to PATH (MPS format)")
+      .Single("time-limit", "SECONDS", "solver wall-clock limit",
+              FormatDefault(std::chrono::duration<double>(defaults.time_limit).count()))
+      .Single("mip-gap", "G", "relative MIP gap at which the search stops (0: proven optimal)",
+              FormatDefault(defaults.mip_gap));
+  return spec;
+}
 
 Result<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -88,10 +101,7 @@ Result<planner::PlannerOptions> OptionsFrom(const CliArgs& args) {
 }  // namespace
 
 int RunPlan(const Words& words, std::ostream& out, std::ostream& err) {
-  FlagSpec spec;
-  spec.booleans.insert({"json", "frontier"});
-  spec.singles.insert({"export-mps", "time-limit", "mip-gap"});
-  ParsedCommand command = ParseCommand(words, spec, kUsage, 1, 1, out, err);
+  ParsedCommand command = ParseCommand(words, PlanFlags(), kSynopsis, 1, 1, out, err);
   if (!command.args) return command.exit_code;
   const CliArgs* args = &*command.args;
   auto options = OptionsFrom(*args);

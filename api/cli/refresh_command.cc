@@ -10,13 +10,9 @@
 namespace sky::api {
 namespace {
 
-constexpr char kUsage[] =
-    "usage: skybroker refresh [--providers sim,aws,gcp,lambda,runpod] [--json]\n"
-    "         [--aws-endpoint URL] [--aws-region NAME] [--gcp-endpoint URL] [--gcp-zones a,b]\n"
-    "         [--lambda-endpoint URL] [--runpod-endpoint URL] [--runpod-catalog-endpoint URL]\n"
-    "         [--db PATH] [--catalog PATH...]\n"
-    "credentials: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, GOOGLE_APPLICATION_CREDENTIALS,\n"
-    "             LAMBDA_API_KEY, RUNPOD_API_KEY (each flag also reads $SKYBROKER_<FLAG>)\n";
+constexpr char kSynopsis[] =
+    "usage: skybroker refresh [FLAGS]\n"
+    "Asks each provider for its current offers and applies them to the catalog.\n";
 
 void PrintLine(const ProviderRefresh& r, std::ostream& out) {
   out << r.provider << ": " << r.offers << " offers (" << r.summary.offers_added << " added, "
@@ -30,9 +26,9 @@ void PrintLine(const ProviderRefresh& r, std::ostream& out) {
 
 int RunRefresh(const Words& words, std::ostream& out, std::ostream& err) {
   FlagSpec spec;
+  spec.Boolean("json", "print the results as JSON");
   AddProviderFlags(spec);
-  spec.booleans.insert("json");
-  ParsedCommand parsed = ParseCommand(words, spec, kUsage, 0, 0, out, err);
+  ParsedCommand parsed = ParseCommand(words, spec, kSynopsis, 0, 0, out, err);
   if (!parsed.args) return parsed.exit_code;
   const CliArgs& args = *parsed.args;
   auto app = App::Open(args, err);

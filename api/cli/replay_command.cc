@@ -16,13 +16,8 @@
 namespace sky::api {
 namespace {
 
-constexpr char kUsage[] =
-    "usage: skybroker replay --pipeline SPEC.json --trace FILE|DIR|LOCATION=FILE...\n"
-    "         [--policy all|on_demand,greedy_spot,uniform_progress,broker] [--start-offsets N]\n"
-    "         [--restart-minutes M] [--checkpoint-minutes M] [--poll-seconds S]\n"
-    "         [--spot-price USD] [--on-demand-price USD] [--spot-prices FILE.tsv]\n"
-    "         [--any-zone] [--threads N] [--json] [--plot OUT.svg] [--db PATH]\n"
-    "         [--catalog PATH...]\n"
+constexpr char kSynopsis[] =
+    "usage: skybroker replay --pipeline SPEC.json --trace FILE|DIR|LOCATION=FILE... [FLAGS]\n"
     "Runs the pipeline through the broker's executor on the sim cloud, on a virtual clock,\n"
     "from N start points evenly spread through the traces (spot-traces JSON, one per zone;\n"
     "a directory means every *.json in it; zone and provider come from the file name and its\n"
@@ -32,11 +27,38 @@ constexpr char kUsage[] =
     "  uniform_progress  Can't Be Late (NSDI'24): on-demand while behind uniform progress\n"
     "  broker            skybroker's planner-driven failover across zones and clouds\n"
     "Prices: a trace's own `prices`, else --spot-price / --on-demand-price, else the catalog\n"
-    "(--spot-prices adds an AWS spot price history TSV to it). The restart overhead (the\n"
-    "spec's restart_minutes, or --restart-minutes) is paid at every launch; checkpoints every\n"
-    "--checkpoint-minutes (default: the trace gap) for stages without their own.\n"
-    "greedy_spot and uniform_progress use spot in one zone (the cheapest), as in the paper;\n"
-    "--any-zone lets them use every traced zone, cheapest first.\n";
+    "(--spot-prices adds an AWS spot price history TSV to it). The restart overhead is paid\n"
+    "at every launch. greedy_spot and uniform_progress use spot in one zone (the cheapest),\n"
+    "as in the paper, unless --any-zone.\n";
+
+constexpr char kAllPolicies[] = "all";
+
+FlagSpec ReplayFlags() {
+  const broker::ReplayOptions defaults;
+  FlagSpec spec;
+  spec.Single("pipeline", "SPEC.json", "the pipeline spec to replay (required)")
+      .Multi("trace", "FILE|DIR|LOCATION=FILE", "spot traces, one per zone (required)")
+      .Single("policy", "all|LIST",
+              "comma-separated policies: on_demand, greedy_spot, uniform_progress, broker",
+              kAllPolicies)
+      .Single("start-offsets", "N", "start points evenly spread through the traces",
+              std::to_string(defaults.start_offsets))
+      .Single("restart-minutes", "M", "restart overhead paid at every launch",
+              "the spec's restart_minutes")
+      .Single("checkpoint-minutes", "M", "checkpoint interval of stages without their own",
+              "the trace gap")
+      .Single("poll-seconds", "S", "the executor's poll interval", "the trace gap")
+      .Single("spot-price", "USD", "spot $ per hour for traces without prices")
+      .Single("on-demand-price", "USD", "on-demand $ per hour for traces without prices")
+      .Single("spot-prices", "FILE.tsv", "an AWS spot price history added to the catalog")
+      .Boolean("any-zone",
+               "greedy_spot and uniform_progress use every traced zone, cheapest first")
+      .Single("threads", "N", "worker threads (0: the hardware's)",
+              std::to_string(defaults.threads))
+      .Boolean("json", "print the report as JSON")
+      .Single("plot", "OUT.svg", "write a plot of the runs to OUT.svg");
+  return spec;
+}
 
 Result<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -47,8 +69,8 @@ Result<std::string> ReadFile(const std::string& path) {
 }
 
 Result<std::vector<broker::ReplayPolicy>> Policies(const CliArgs& args) {
-  const std::string text = args.Get("policy").value_or("all");
-  if (text == "all") return broker::AllReplayPolicies();
+  const std::string text = args.Get("policy").value_or(kAllPolicies);
+  if (text == kAllPolicies) return broker::AllReplayPolicies();
   std::vector<broker::ReplayPolicy> out;
   std::stringstream list(text);
   for (std::string name; std::getline(list, name, ',');) {
@@ -176,16 +198,10 @@ int Replay(const CliArgs& args, std::ostream& out, std::ostream& err) {
 }  // namespace
 
 int RunReplay(const Words& words, std::ostream& out, std::ostream& err) {
-  FlagSpec spec;
-  spec.booleans.insert({"json", "any-zone"});
-  spec.singles.insert({"pipeline", "policy", "start-offsets", "restart-minutes",
-                       "checkpoint-minutes", "poll-seconds", "spot-price", "on-demand-price",
-                       "spot-prices", "threads", "plot"});
-  spec.multis.insert("trace");
-  ParsedCommand command = ParseCommand(words, spec, kUsage, 0, 0, out, err);
+  ParsedCommand command = ParseCommand(words, ReplayFlags(), kSynopsis, 0, 0, out, err);
   if (!command.args) return command.exit_code;
   if (!command.args->Has("pipeline") || !command.args->Has("trace")) {
-    err << kUsage;
+    err << command.usage;
     return ReportError(Status::InvalidArgument("replay needs --pipeline and --trace"), err);
   }
   return Replay(*command.args, out, err);

@@ -14,13 +14,21 @@
 namespace sky::api {
 namespace {
 
-constexpr char kUsage[] =
-    "usage: skybroker token create --tenant T --role admin|user|viewer [--db PATH]\n"
-    "       skybroker token list [--db PATH]\n"
-    "       skybroker token revoke ID [--db PATH]\n"
+constexpr char kSynopsis[] =
+    "usage: skybroker token create --tenant T --role admin|user|viewer [FLAGS]\n"
+    "       skybroker token list [FLAGS]\n"
+    "       skybroker token revoke ID [FLAGS]\n"
     "  create prints the new token once on stdout (the database keeps only its SHA-256 hash);\n"
-    "  a running server stops accepting a revoked token within 5 seconds.\n"
-    "  roles: viewer reads, user also plans and runs pipelines, admin also changes the catalog\n";
+    "  a running server stops accepting a revoked token within 5 seconds.\n";
+
+FlagSpec TokenFlags() {
+  FlagSpec spec;
+  spec.Single("tenant", "T", "create: the tenant the token acts for")
+      .Single("role", "admin|user|viewer",
+              "create: viewer reads, user also plans and runs pipelines, admin also changes the "
+              "catalog");
+  return spec;
+}
 
 Result<std::unique_ptr<TokenStore>> OpenStore(const CliArgs& args) {
   const std::string path = ResolveDbPath(args);
@@ -33,11 +41,12 @@ Result<std::unique_ptr<TokenStore>> OpenStore(const CliArgs& args) {
   return TokenStore::Open(path);
 }
 
-int Create(const CliArgs& args, TokenStore& store, std::ostream& out, std::ostream& err) {
+int Create(const CliArgs& args, const std::string& usage, TokenStore& store, std::ostream& out,
+           std::ostream& err) {
   const auto tenant = args.Get("tenant");
   const auto role = args.Get("role");
   if (!tenant || !role) {
-    err << kUsage;
+    err << usage;
     return ReportError(Status::InvalidArgument("token create needs --tenant and --role"), err);
   }
   const MintedToken minted = MintApiToken();
@@ -66,9 +75,10 @@ int List(TokenStore& store, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
-int Revoke(const CliArgs& args, TokenStore& store, std::ostream& out, std::ostream& err) {
+int Revoke(const CliArgs& args, const std::string& usage, TokenStore& store, std::ostream& out,
+           std::ostream& err) {
   if (args.positional().size() != 2) {
-    err << kUsage;
+    err << usage;
     return ReportError(Status::InvalidArgument("token revoke needs the token's ID"), err);
   }
   const std::string& id = args.positional()[1];
@@ -80,26 +90,25 @@ int Revoke(const CliArgs& args, TokenStore& store, std::ostream& out, std::ostre
 }  // namespace
 
 int RunToken(const Words& words, std::ostream& out, std::ostream& err) {
-  FlagSpec spec;
-  spec.singles.insert({"tenant", "role"});
-  ParsedCommand parsed = ParseCommand(words, spec, kUsage, 1, 2, out, err);
+  ParsedCommand parsed = ParseCommand(words, TokenFlags(), kSynopsis, 1, 2, out, err);
   if (!parsed.args) return parsed.exit_code;
   const CliArgs& args = *parsed.args;
+  const std::string& usage = parsed.usage;
   const std::string& action = args.positional()[0];
   if (action != "create" && action != "list" && action != "revoke") {
-    err << kUsage;
+    err << usage;
     return ReportError(Status::InvalidArgument("unknown token command '" + action + "'"), err);
   }
   if (action != "revoke" && args.positional().size() > 1) {
-    err << kUsage;
+    err << usage;
     return ReportError(
         Status::InvalidArgument("unexpected argument '" + args.positional()[1] + "'"), err);
   }
   auto store = OpenStore(args);
   if (!store.ok()) return ReportError(store.status(), err);
-  if (action == "create") return Create(args, **store, out, err);
+  if (action == "create") return Create(args, usage, **store, out, err);
   if (action == "list") return List(**store, out, err);
-  return Revoke(args, **store, out, err);
+  return Revoke(args, usage, **store, out, err);
 }
 
 }  // namespace sky::api

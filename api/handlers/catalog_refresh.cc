@@ -1,8 +1,9 @@
 #include "api/handlers/catalog_refresh.h"
 
+#include <utility>
 #include <vector>
 
-#include "sky/providers/aws/spot_price.h"
+#include "sky/catalog/aws_zones.h"
 
 namespace sky::api {
 namespace {
@@ -20,7 +21,34 @@ Result<std::vector<providers::aws::SpotPricePoint>> SpotHistory(providers::Provi
   return source->DescribeSpotPriceHistory(query);
 }
 
+// "us-east-1" for the AZ id "use1-az4", else for a zone name ("us-east-1a") the name without
+// its trailing letter.
+std::string SpotRegion(const std::string& zone_id, const std::string& zone_name) {
+  std::string region(catalog::AwsRegionOfZoneId(zone_id));
+  if (!region.empty()) return region;
+  region = zone_name;
+  while (!region.empty() && region.back() >= 'a' && region.back() <= 'z') region.pop_back();
+  return region;
+}
+
 }  // namespace
+
+std::vector<broker::SpotPriceObservation> SpotPricesFromEc2(
+    const std::vector<providers::aws::SpotPricePoint>& points) {
+  std::vector<broker::SpotPriceObservation> prices;
+  for (const auto& point : points) {
+    if (point.product_description != "Linux/UNIX") continue;
+    broker::SpotPriceObservation price;
+    price.zone =
+        point.availability_zone_id.empty() ? point.availability_zone : point.availability_zone_id;
+    price.region = SpotRegion(point.availability_zone_id, point.availability_zone);
+    price.instance_type = point.instance_type;
+    price.price_per_hour = point.price_per_hour;
+    price.at_seconds = point.timestamp_seconds;
+    prices.push_back(std::move(price));
+  }
+  return prices;
+}
 
 ProviderRefresh RefreshFromProvider(providers::Provider& provider, broker::CatalogService& catalog,
                                     const Clock& wall_clock) {
@@ -37,7 +65,8 @@ ProviderRefresh RefreshFromProvider(providers::Provider& provider, broker::Catal
   std::vector<providers::aws::SpotPricePoint> spot =
       points.ok() ? std::move(points).value() : std::vector<providers::aws::SpotPricePoint>{};
   r.spot_points = spot.size();
-  auto applied = catalog.ApplyProviderOffers(r.provider, std::move(offers).value(), spot);
+  auto applied =
+      catalog.ApplyProviderOffers(r.provider, std::move(offers).value(), SpotPricesFromEc2(spot));
   if (applied.ok()) {
     r.summary = std::move(applied).value();
   } else if (r.status.ok()) {

@@ -6,8 +6,10 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "sky/broker/catalog_service.h"
+#include "sky/providers/aws/spot_price.h"
 #include "sky/providers/provider.h"
 #include "sky/types/clock.h"
 
@@ -27,6 +29,13 @@ struct ProviderRefresh {
 // `wall_clock` (Unix time) ends the spot price window.
 ProviderRefresh RefreshFromProvider(providers::Provider& provider, broker::CatalogService& catalog,
                                     const Clock& wall_clock);
+
+// EC2's spot price history as the catalog's spot prices: Linux/UNIX points only (the catalog's
+// AWS spot offers are Linux ones), each zoned by its AZ id as the spot TSV reader zones offers
+// (the zone name when it has none), in the AZ id's region (else the zone name without its
+// trailing letter).
+std::vector<broker::SpotPriceObservation> SpotPricesFromEc2(
+    const std::vector<providers::aws::SpotPricePoint>& points);
 
 // {provider, offers, spot_price_points, offers_added, offers_updated, offers_unchanged,
 //  price_points_added, ok, error (null or the status text)}.

@@ -4,48 +4,15 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <sstream>
 #include <vector>
+
+#include "sky/types/base64.h"
 
 namespace sky::api {
 namespace {
 
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 constexpr char kVersion[] = "1";
-
-// Base64url without padding: the token travels in query strings unescaped.
-std::string Base64Url(const std::string& bytes) {
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char c : bytes) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += kAlphabet[(acc >> bits) & 0x3f];
-    }
-  }
-  if (bits > 0) out += kAlphabet[(acc << (6 - bits)) & 0x3f];
-  return out;
-}
-
-bool FromBase64Url(const std::string& text, std::string& bytes) {
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : text) {
-    const char* at = std::strchr(kAlphabet, c);
-    if (c == '\0' || at == nullptr) return false;
-    acc = (acc << 6) | static_cast<uint32_t>(at - kAlphabet);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      bytes += static_cast<char>((acc >> bits) & 0xff);
-    }
-  }
-  return true;
-}
 
 // FNV-1a over the query's parameters in name order, names spelled with '_': a cursor from one
 // query is refused by another, whose order it does not describe.
@@ -85,15 +52,18 @@ Status Malformed() { return Status::InvalidArgument("cursor: not a cursor of /v1
 }  // namespace
 
 std::string EncodeOfferCursor(const Offer& last, const std::map<std::string, std::string>& params) {
-  return Base64Url(std::string(kVersion) + "\n" + Fingerprint(params) + "\n" +
+  // Base64url without padding: the token travels in query strings unescaped.
+  return Base64UrlEncode(std::string(kVersion) + "\n" + Fingerprint(params) + "\n" +
                    Exact(last.price_per_hour) + "\n" + std::to_string(last.accelerator_count) +
                    "\n" + Exact(last.accelerator_memory_gb) + "\n" + last.id);
 }
 
 Result<catalog::OfferPosition> DecodeOfferCursor(
     const std::string& token, const std::map<std::string, std::string>& params) {
-  std::string text;
-  if (token.empty() || !FromBase64Url(token, text)) return Malformed();
+  if (token.empty()) return Malformed();
+  const Result<std::string> decoded = Base64UrlDecode(token);
+  if (!decoded.ok()) return Malformed();
+  const std::string& text = *decoded;
   std::vector<std::string> fields;
   std::stringstream in(text);
   for (std::string field; fields.size() < 5 && std::getline(in, field, '\n');) {

@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "api/handlers/offer_cursor.h"
-#include "catalog/ingest_util.h"
+#include "sky/catalog/iso_time.h"
 
 namespace sky::api {
 namespace {

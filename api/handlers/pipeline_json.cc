@@ -3,7 +3,8 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
-#include <ctime>
+
+#include "sky/types/civil_time.h"
 
 namespace sky::api {
 namespace {
@@ -83,12 +84,7 @@ Result<size_t> QueryCount(const std::map<std::string, std::string>& query, const
 }  // namespace
 
 std::string IsoTime(double unix_seconds) {
-  const auto seconds = static_cast<std::time_t>(unix_seconds);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
+  return FormatIsoUtc(static_cast<int64_t>(unix_seconds));
 }
 
 json StageToJson(const broker::StageRecord& s) {

@@ -6,8 +6,9 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <ctime>
 #include <nlohmann/json.hpp>
+
+#include "sky/types/civil_time.h"
 
 namespace sky::api {
 namespace {
@@ -17,16 +18,13 @@ using nlohmann::json;
 // ISO 8601 UTC with milliseconds: requests come many per second.
 std::string IsoMillis(double unix_seconds) {
   const double whole = std::floor(unix_seconds);
-  const auto seconds = static_cast<std::time_t>(whole);
   int millis = static_cast<int>(std::lround((unix_seconds - whole) * 1000));
   if (millis > 999) millis = 999;
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-  char out[64];
-  std::snprintf(out, sizeof out, "%s.%03dZ", text, millis);
-  return out;
+  std::string text = FormatIsoUtc(static_cast<int64_t>(whole));
+  char fraction[16];
+  std::snprintf(fraction, sizeof fraction, ".%03dZ", millis);
+  text.replace(text.size() - 1, 1, fraction);  // "...SSZ" -> "...SS.mmmZ"
+  return text;
 }
 
 json TextOrNull(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
@@ -66,7 +64,7 @@ std::string AccessLog::Format(const AccessEntry& e) {
 
 void AccessLog::Write(const AccessEntry& entry) {
   const std::string line = Format(entry) + '\n';
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   out_->write(line.data(), static_cast<std::streamsize>(line.size()));  // one write per line
   out_->flush();
 }

@@ -9,10 +9,10 @@
 #include <cstddef>
 #include <fstream>
 #include <memory>
-#include <mutex>
 #include <ostream>
 #include <string>
 
+#include "sky/types/mutex.h"
 #include "sky/types/result.h"
 
 namespace sky::api {
@@ -38,15 +38,15 @@ class AccessLog {
   // with mode 0600). Unavailable when the file cannot be opened.
   static Result<std::unique_ptr<AccessLog>> Open(const std::string& where, std::ostream& std_err);
 
-  void Write(const AccessEntry& entry);
+  void Write(const AccessEntry& entry) SKY_EXCLUDES(mu_);
 
   // The line Write prints for `entry`, without the newline.
   static std::string Format(const AccessEntry& entry);
 
  private:
-  std::mutex mu_;
-  std::unique_ptr<std::ofstream> file_;  // set when the log owns its stream
-  std::ostream* out_;                    // guarded by mu_ for writing
+  Mutex mu_;
+  std::unique_ptr<std::ofstream> file_;             // set when the log owns its stream
+  std::ostream* const out_ SKY_PT_GUARDED_BY(mu_);  // the stream is written only under mu_
 };
 
 }  // namespace sky::api

@@ -162,8 +162,20 @@ bool LooksLikeJson(std::string_view body) {
 }  // namespace
 
 void AddLimitFlags(FlagSpec& spec) {
-  spec.singles.insert({"max-body-bytes", "max-upload-bytes", "max-query-bytes", "max-json-depth",
-                       "max-stages", "max-offers-per-page"});
+  const ApiLimits defaults;
+  spec.Group("input limits (each error names the limit, its value and its flag)")
+      .Single("max-body-bytes", "N", "largest request body; more gets 413",
+              std::to_string(defaults.max_body_bytes))
+      .Single("max-upload-bytes", "N", "largest POST /v1/catalog/ingest body; more gets 413",
+              std::to_string(defaults.max_upload_bytes))
+      .Single("max-query-bytes", "N", "longest query string; more gets 414",
+              std::to_string(defaults.max_query_bytes))
+      .Single("max-json-depth", "N", "deepest nesting of a JSON body; more gets 400",
+              std::to_string(defaults.max_json_depth))
+      .Single("max-stages", "N", "most stages in a pipeline spec; more gets 400",
+              std::to_string(defaults.max_stages))
+      .Single("max-offers-per-page", "N", "largest GET /v1/offers limit; more gets 400",
+              std::to_string(defaults.max_offers_per_page));
 }
 
 Result<ApiLimits> LimitsFrom(const CliArgs& args) {

@@ -8,18 +8,19 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cpprest/http_listener.h>
 #include <cpprest/producerconsumerstream.h>
 #include <pplx/threadpool.h>
 #include <fstream>
 #include <iterator>
 #include <list>
-#include <mutex>
 #include <openssl/ssl.h>
 #include <optional>
 #include <system_error>
 #include <thread>
+
+#include "sky/types/ascii.h"
+#include "sky/types/mutex.h"
 
 #include "api/http/request_reader.h"
 
@@ -60,9 +61,7 @@ HttpRequest Convert(const http::http_request& req) {
     out.query[PercentDecode(k, true)] = PercentDecode(v, true);
   }
   for (const auto& [k, v] : req.headers()) {
-    std::string name = k;
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    out.headers[name] = v;
+    out.headers[AsciiLower(k)] = v;
   }
   out.remote_address = req.remote_address();
   return out;
@@ -203,8 +202,11 @@ class CpprestServer final : public HttpServer {
       // Already closed.
     }
     // Requests still being handled run continuations that use `this`: wait for them.
-    std::unique_lock<std::mutex> lock(idle_mu_);
-    idle_.wait_for(lock, std::chrono::seconds(30), [this] { return in_flight_ == 0; });
+    MutexLock lock(idle_mu_);
+    idle_.WaitFor(lock, std::chrono::seconds(30), [this] {
+      idle_mu_.AssertHeld();  // the wait calls this with idle_mu_ held
+      return in_flight_ == 0;
+    });
   }
 
  private:
@@ -215,7 +217,7 @@ class CpprestServer final : public HttpServer {
   void Handle(http::http_request req) {
     const auto start = SteadyClock::now();
     {
-      std::lock_guard<std::mutex> lock(idle_mu_);
+      MutexLock lock(idle_mu_);
       ++in_flight_;
     }
     auto request = std::make_shared<HttpRequest>();
@@ -268,8 +270,8 @@ class CpprestServer final : public HttpServer {
       }
     }
     if (options_.on_response) options_.on_response(request, response.status, SecondsSince(start));
-    std::lock_guard<std::mutex> lock(idle_mu_);
-    if (--in_flight_ == 0) idle_.notify_all();
+    MutexLock lock(idle_mu_);
+    if (--in_flight_ == 0) idle_.NotifyAll();
   }
 
   HttpResponse TooManyStreams() const {
@@ -281,7 +283,7 @@ class CpprestServer final : public HttpServer {
   // Replies with the stream's headers and hands its body to a pump thread; false (nothing
   // sent) at the --max-streams limit or while stopping.
   bool StartStream(http::http_request& req, HttpResponse& response) {
-    std::lock_guard<std::mutex> lock(streams_mu_);
+    MutexLock lock(streams_mu_);
     ReapStreams();
     if (stopping_ || streams_.size() >= static_cast<size_t>(std::max(0, options_.max_streams))) {
       return false;
@@ -322,8 +324,8 @@ class CpprestServer final : public HttpServer {
     }
   }
 
-  // Joins the pumps that finished. REQUIRES: streams_mu_ held.
-  void ReapStreams() {
+  // Joins the pumps that finished.
+  void ReapStreams() SKY_REQUIRES(streams_mu_) {
     for (auto it = streams_.begin(); it != streams_.end();) {
       if (!it->done) {
         ++it;
@@ -339,7 +341,7 @@ class CpprestServer final : public HttpServer {
   void EndStreams() {
     std::list<Stream> running;
     {
-      std::lock_guard<std::mutex> lock(streams_mu_);
+      MutexLock lock(streams_mu_);
       stopping_ = true;
       running.swap(streams_);
     }
@@ -355,12 +357,12 @@ class CpprestServer final : public HttpServer {
     std::thread thread;
     std::atomic<bool> done{false};
   };
-  std::mutex streams_mu_;
-  std::list<Stream> streams_;  // guarded by streams_mu_; list: pumps hold their node
+  Mutex streams_mu_;
+  std::list<Stream> streams_ SKY_GUARDED_BY(streams_mu_);  // list: pumps hold their node
   std::atomic<bool> stopping_{false};
-  std::mutex idle_mu_;
-  std::condition_variable idle_;  // in_flight_ dropped to 0
-  int in_flight_ = 0;             // guarded by idle_mu_: requests between Handle and Finish
+  Mutex idle_mu_;
+  CondVar idle_;                                // in_flight_ dropped to 0
+  int in_flight_ SKY_GUARDED_BY(idle_mu_) = 0;  // requests between Handle and Finish
 };
 
 }  // namespace

@@ -100,7 +100,7 @@ Status MetricsRegistry::Declare(const std::string& name, MetricType type, const 
        std::adjacent_find(buckets.begin(), buckets.end()) != buckets.end())) {
     return Status::InvalidArgument("histogram " + name + " needs ascending, distinct buckets");
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   for (const Family& f : families_) {
     if (f.name == name) return Status::InvalidArgument("metric " + name + " is already declared");
   }
@@ -117,18 +117,18 @@ MetricsRegistry::Family* MetricsRegistry::Find(const std::string& name, MetricTy
 
 void MetricsRegistry::Add(const std::string& name, const MetricLabels& labels, double delta) {
   if (!(delta >= 0)) return;
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (Family* f = Find(name, MetricType::kCounter)) f->series[labels].value += delta;
 }
 
 void MetricsRegistry::Set(const std::string& name, const MetricLabels& labels, double value) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (Family* f = Find(name, MetricType::kGauge)) f->series[labels].value = value;
 }
 
 void MetricsRegistry::SetAll(const std::string& name,
                              const std::vector<std::pair<MetricLabels, double>>& series) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   Family* f = Find(name, MetricType::kGauge);
   if (f == nullptr) return;
   f->series.clear();
@@ -137,7 +137,7 @@ void MetricsRegistry::SetAll(const std::string& name,
 
 void MetricsRegistry::Observe(const std::string& name, const MetricLabels& labels,
                               double value) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   Family* f = Find(name, MetricType::kHistogram);
   if (f == nullptr || std::isnan(value)) return;
   Series& s = f->series[labels];
@@ -150,14 +150,14 @@ void MetricsRegistry::Observe(const std::string& name, const MetricLabels& label
 }
 
 void MetricsRegistry::AddCollector(std::function<void(MetricsRegistry&)> collector) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   collectors_.push_back(std::move(collector));
 }
 
 std::string MetricsRegistry::Scrape() {
   std::vector<std::function<void(MetricsRegistry&)>> collectors;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     collectors = collectors_;
   }
   for (const auto& collect : collectors) collect(*this);  // never under mu_: they call back in
@@ -178,13 +178,13 @@ void MetricsRegistry::RenderFamily(const Family& f, std::string& out) {
 
 std::string MetricsRegistry::Render() const {
   std::string out;
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   for (const Family& f : families_) RenderFamily(f, out);
   return out;
 }
 
 double MetricsRegistry::TEST_Value(const std::string& name, const MetricLabels& labels) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   for (const Family& f : families_) {
     if (f.name != name) continue;
     auto it = f.series.find(labels);

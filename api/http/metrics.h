@@ -8,11 +8,11 @@
 
 #include <functional>
 #include <map>
-#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "sky/types/mutex.h"
 #include "sky/types/status.h"
 
 namespace sky::api {
@@ -31,31 +31,32 @@ class MetricsRegistry {
   // InvalidArgument for a name that is not [a-zA-Z_:][a-zA-Z0-9_:]*, for unsorted or missing
   // buckets of a histogram, and for a name already declared.
   Status Declare(const std::string& name, MetricType type, const std::string& help,
-                 std::vector<double> buckets = {});
+                 std::vector<double> buckets = {}) SKY_EXCLUDES(mu_);
 
   // Adds `delta` (negative values are ignored: counters only go up) to a counter's series.
   // Updates of undeclared names or of another type are ignored (a programming error that
   // must not take a server down); the tests check every name.
-  void Add(const std::string& name, const MetricLabels& labels, double delta = 1);
+  void Add(const std::string& name, const MetricLabels& labels, double delta = 1) SKY_EXCLUDES(mu_);
   // Sets a gauge's series.
-  void Set(const std::string& name, const MetricLabels& labels, double value);
+  void Set(const std::string& name, const MetricLabels& labels, double value) SKY_EXCLUDES(mu_);
   // Replaces every series of a gauge, so that a label value that vanished (a provider with no
   // offers left) disappears.
-  void SetAll(const std::string& name, const std::vector<std::pair<MetricLabels, double>>& series);
+  void SetAll(const std::string& name, const std::vector<std::pair<MetricLabels, double>>& series)
+      SKY_EXCLUDES(mu_);
   // Counts one observation into a histogram's series.
-  void Observe(const std::string& name, const MetricLabels& labels, double value);
+  void Observe(const std::string& name, const MetricLabels& labels, double value) SKY_EXCLUDES(mu_);
 
   // Runs at every Scrape, before rendering, typically calling SetAll.
-  void AddCollector(std::function<void(MetricsRegistry&)> collector);
+  void AddCollector(std::function<void(MetricsRegistry&)> collector) SKY_EXCLUDES(mu_);
 
   // Runs the collectors, then renders every family (declaration order) and series (label
   // order).
-  std::string Scrape();
+  std::string Scrape() SKY_EXCLUDES(mu_);
   // Renders without running collectors.
-  std::string Render() const;
+  std::string Render() const SKY_EXCLUDES(mu_);
 
   // The value of a counter's or gauge's series; 0 when absent (tests).
-  double TEST_Value(const std::string& name, const MetricLabels& labels) const;
+  double TEST_Value(const std::string& name, const MetricLabels& labels) const SKY_EXCLUDES(mu_);
 
  private:
   struct Series {
@@ -69,13 +70,13 @@ class MetricsRegistry {
     std::vector<double> buckets;
     std::map<MetricLabels, Series> series;
   };
-  // nullptr when `name` is not a family of `type`. REQUIRES: mu_ held.
-  Family* Find(const std::string& name, MetricType type);
+  // nullptr when `name` is not a family of `type`.
+  Family* Find(const std::string& name, MetricType type) SKY_REQUIRES(mu_);
   static void RenderFamily(const Family& family, std::string& out);
 
-  mutable std::mutex mu_;
-  std::vector<Family> families_;  // guarded by mu_
-  std::vector<std::function<void(MetricsRegistry&)>> collectors_;  // guarded by mu_
+  mutable Mutex mu_;
+  std::vector<Family> families_ SKY_GUARDED_BY(mu_);
+  std::vector<std::function<void(MetricsRegistry&)>> collectors_ SKY_GUARDED_BY(mu_);
 };
 
 // Prometheus label-value escaping: backslash, double quote and newline.

@@ -10,6 +10,8 @@
 #include <set>
 #include <sstream>
 
+#include "sky/types/ascii.h"
+
 #include "api/auth/auth.h"
 #include "api/handlers/handlers.h"
 
@@ -138,9 +140,7 @@ json SecurityFor(const std::string& role) {
 TEST_F(OpenApiDocumentTest, SecurityMatchesTheAuthPolicyTable) {
   ForEachOperation([&](const std::string& path, const std::string& method, const json& op) {
     const std::string where = method + " " + path;
-    std::string upper = method;
-    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    const std::string role = RoleOf(AccessFor(upper, Concrete(path)));
+    const std::string role = RoleOf(AccessFor(AsciiUpper(method), Concrete(path)));
     EXPECT_EQ(op.value("x-required-role", ""), role) << where;
     EXPECT_EQ(op.value("security", json()), SecurityFor(role)) << where;
     const json& responses = op["responses"];

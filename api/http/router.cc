@@ -7,13 +7,6 @@
 namespace sky::api {
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 bool MatchSegments(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
                    std::vector<std::string>& params) {
   params.clear();
@@ -63,21 +56,6 @@ std::vector<std::string> SplitPath(const std::string& path) {
 bool SegmentsMatch(const std::vector<std::string>& pattern, const std::vector<std::string>& path) {
   std::vector<std::string> params;
   return MatchSegments(pattern, path, params);
-}
-
-std::string PercentDecode(const std::string& text, bool plus_as_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
-        HexValue(text[i + 2]) >= 0) {
-      out += static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2]));
-      i += 2;
-    } else {
-      out += plus_as_space && text[i] == '+' ? ' ' : text[i];
-    }
-  }
-  return out;
 }
 
 HttpResponse JsonReply(const Result<nlohmann::json>& result, int ok_status) {

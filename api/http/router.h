@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sky/types/percent_encoding.h"  // PercentDecode, for paths and queries
 #include "sky/types/result.h"
 
 namespace sky::api {
@@ -46,9 +47,6 @@ struct HttpResponse {
 // `params` holds the `{name}` segments of the route pattern, in order.
 using Handler =
     std::function<HttpResponse(const HttpRequest& request, const std::vector<std::string>& params)>;
-
-// Decodes %XX escapes; '+' becomes a space only when `plus_as_space` (query strings).
-std::string PercentDecode(const std::string& text, bool plus_as_space = false);
 
 // A JSON response from a Result: 200 with the value, or the error body and status.
 HttpResponse JsonReply(const Result<nlohmann::json>& result, int ok_status = 200);

@@ -94,11 +94,5 @@ TEST(RouterTest, ErrorsQuotingInvalidUtf8StayJson) {
   EXPECT_TRUE(nlohmann::json::accept(not_allowed.body));
 }
 
-TEST(RouterTest, PercentDecodeHandlesPlusOnlyInQueries) {
-  EXPECT_EQ(PercentDecode("a%20b+c"), "a b+c");
-  EXPECT_EQ(PercentDecode("a%20b+c", true), "a b c");
-  EXPECT_EQ(PercentDecode("bad%zz%4"), "bad%zz%4");
-}
-
 }  // namespace
 }  // namespace sky::api

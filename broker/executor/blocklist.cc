@@ -5,13 +5,13 @@
 namespace sky::broker {
 
 void Blocklist::Block(const std::string& key, double until) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   double& current = until_[key];
   current = std::max(current, until);
 }
 
 std::vector<std::string> Blocklist::Active(double now) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   std::vector<std::string> keys;
   for (auto it = until_.begin(); it != until_.end();) {
     if (it->second <= now) {
@@ -25,7 +25,7 @@ std::vector<std::string> Blocklist::Active(double now) {
 }
 
 bool Blocklist::Blocks(const Offer& offer, double now) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   const std::string market = "#" + std::string(MarketName(offer.market));
   for (const std::string& place : {offer.location_id(), offer.region_id()}) {
     for (const std::string& key : {place, place + market}) {

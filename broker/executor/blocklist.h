@@ -6,10 +6,10 @@
 // expires at a clock time. Thread-safe.
 
 #include <map>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "sky/types/mutex.h"
 #include "sky/types/offer.h"
 
 namespace sky::broker {
@@ -17,16 +17,16 @@ namespace sky::broker {
 class Blocklist {
  public:
   // Blocks `key` until `until` (a later block of the same key extends it, never shortens it).
-  void Block(const std::string& key, double until);
+  void Block(const std::string& key, double until) SKY_EXCLUDES(mu_);
   // Every key still blocked at `now`, sorted (expired entries are dropped).
-  std::vector<std::string> Active(double now);
+  std::vector<std::string> Active(double now) SKY_EXCLUDES(mu_);
   // True when the offer itself, its zone or its region (for any market or the offer's) is
   // blocked at `now`.
-  bool Blocks(const Offer& offer, double now);
+  bool Blocks(const Offer& offer, double now) SKY_EXCLUDES(mu_);
 
  private:
-  std::mutex mu_;
-  std::map<std::string, double> until_;  // guarded by mu_
+  Mutex mu_;
+  std::map<std::string, double> until_ SKY_GUARDED_BY(mu_);
 };
 
 }  // namespace sky::broker

@@ -24,16 +24,16 @@ Executor::Impl::~Impl() { Stop(); }
 
 void Executor::Impl::Schedule(const std::string& id, double at) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     auto [it, inserted] = wake_.emplace(id, at);
     if (!inserted) it->second = std::min(it->second, at);
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
 }
 
 bool Executor::Impl::ClaimNext(std::string& id) {
   const double now = Now();
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   const std::string* best = nullptr;
   double best_at = 0;
   for (const auto& [pid, at] : wake_) {
@@ -52,7 +52,7 @@ bool Executor::Impl::ClaimNext(std::string& id) {
 
 void Executor::Impl::Release(const std::string& id, std::optional<double> next) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     busy_.erase(id);
     if (next) {
       auto [it, inserted] = wake_.emplace(id, *next);
@@ -62,7 +62,7 @@ void Executor::Impl::Release(const std::string& id, std::optional<double> next) 
       runs_.erase(id);
     }
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
 }
 
 int Executor::Impl::RunDue() {
@@ -70,7 +70,7 @@ int Executor::Impl::RunDue() {
   const double now = Now();
   std::vector<std::string> due;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     for (const auto& [id, at] : wake_) {
       if (at <= now && !busy_.count(id)) due.push_back(id);
     }
@@ -85,7 +85,7 @@ int Executor::Impl::RunDue() {
 
 std::optional<double> Executor::Impl::NextWakeIn() const {
   const double now = Now();
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   std::optional<double> earliest;
   for (const auto& [id, at] : wake_) {
     if (!earliest || at < *earliest) earliest = at;
@@ -95,7 +95,7 @@ std::optional<double> Executor::Impl::NextWakeIn() const {
 }
 
 size_t Executor::Impl::active() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   std::set<std::string> ids(busy_);
   for (const auto& [id, at] : wake_) ids.insert(id);
   return ids.size();
@@ -103,16 +103,19 @@ size_t Executor::Impl::active() const {
 
 Status Executor::Impl::WithClaim(const std::string& id, const std::function<Status()>& body) {
   {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return !busy_.count(id); });
+    MutexLock lock(mu_);
+    cv_.Wait(lock, [&] {
+      mu_.AssertHeld();  // the wait calls this with mu_ held
+      return !busy_.count(id);
+    });
     busy_.insert(id);
   }
   Status status = body();
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     busy_.erase(id);
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
   return status;
 }
 
@@ -123,8 +126,8 @@ void Executor::Impl::WorkerLoop() {
       Release(id, Advance(id));
       continue;
     }
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait_for(lock, std::chrono::milliseconds(idle_wait_ms_));
+    MutexLock lock(mu_);
+    cv_.WaitFor(lock, std::chrono::milliseconds(idle_wait_ms_));
   }
 }
 
@@ -136,7 +139,7 @@ void Executor::Impl::Start(int threads, int idle_wait_ms) {
 
 void Executor::Impl::Stop() {
   stop_.store(true);
-  cv_.notify_all();
+  cv_.NotifyAll();
   for (auto& worker : workers_) worker.join();
   workers_.clear();
 }

@@ -10,10 +10,8 @@
 // thread that claimed it, with no lock held across store, provider or planner calls.
 
 #include <atomic>
-#include <condition_variable>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <random>
 #include <set>
@@ -24,6 +22,7 @@
 #include "broker/executor/blocklist.h"
 #include "broker/executor/remaining_spec.h"
 #include "sky/broker/executor.h"
+#include "sky/types/mutex.h"
 
 namespace sky::broker {
 
@@ -53,14 +52,14 @@ class Executor::Impl {
   ~Impl();
 
   // --- executor.cc: schedule and workers ---
-  void Schedule(const std::string& id, double at);
-  int RunDue();
-  std::optional<double> NextWakeIn() const;
-  size_t active() const;
+  void Schedule(const std::string& id, double at) SKY_EXCLUDES(mu_);
+  int RunDue() SKY_EXCLUDES(mu_);
+  std::optional<double> NextWakeIn() const SKY_EXCLUDES(mu_);
+  size_t active() const SKY_EXCLUDES(mu_);
   void Start(int threads, int idle_wait_ms);
   void Stop();
   // Runs `body` with pipeline `id` claimed (waits while a worker advances it).
-  Status WithClaim(const std::string& id, const std::function<Status()>& body);
+  Status WithClaim(const std::string& id, const std::function<Status()>& body) SKY_EXCLUDES(mu_);
   void CountTransition() { ++transitions_; }
   int64_t transitions() const { return transitions_.load(); }
 
@@ -81,7 +80,7 @@ class Executor::Impl {
 
  private:
   // executor_pipeline.cc
-  Result<PipelineRun*> RunFor(const PipelineRecord& record);
+  Result<PipelineRun*> RunFor(const PipelineRecord& record) SKY_EXCLUDES(mu_);
   Status PlanPipeline(const PipelineRecord& record, PipelineRun& run);
   std::optional<double> AdvanceRunning(const PipelineRecord& record, PipelineRun& run);
   Status FailPipeline(const PipelineRecord& record, const std::string& reason);
@@ -111,7 +110,7 @@ class Executor::Impl {
   std::optional<double> StartAttempt(const PipelineRecord& record, PipelineRun& run,
                                      const StageRecord& stage, const Offer& offer,
                                      const std::string& why);
-  double Backoff(PipelineRun::StageTimers& timers);
+  double Backoff(PipelineRun::StageTimers& timers) SKY_EXCLUDES(mu_);
 
   // executor_market.cc: decisions of ExecutorOptions::market_policy
   std::optional<double> LaunchByPolicy(const PipelineRecord& record, PipelineRun& run,
@@ -179,19 +178,20 @@ class Executor::Impl {
   Blocklist blocklist_;
 
  private:
-  mutable std::mutex mu_;
-  std::condition_variable cv_;                                // claims released, work added
-  std::map<std::string, double> wake_;                        // guarded by mu_
-  std::set<std::string> busy_;                                // guarded by mu_
-  std::map<std::string, std::unique_ptr<PipelineRun>> runs_;  // guarded by mu_ (the map)
-  std::mt19937_64 rng_;                                       // guarded by mu_
+  mutable Mutex mu_;
+  CondVar cv_;  // claims released, work added
+  std::map<std::string, double> wake_ SKY_GUARDED_BY(mu_);
+  std::set<std::string> busy_ SKY_GUARDED_BY(mu_);
+  // The map only: a run itself belongs to the thread that claimed its pipeline.
+  std::map<std::string, std::unique_ptr<PipelineRun>> runs_ SKY_GUARDED_BY(mu_);
+  std::mt19937_64 rng_ SKY_GUARDED_BY(mu_);
   std::atomic<int64_t> transitions_{0};
   std::atomic<bool> stop_{false};
   std::vector<std::thread> workers_;
   int idle_wait_ms_ = 200;
 
-  bool ClaimNext(std::string& id);
-  void Release(const std::string& id, std::optional<double> next);
+  bool ClaimNext(std::string& id) SKY_EXCLUDES(mu_);
+  void Release(const std::string& id, std::optional<double> next) SKY_EXCLUDES(mu_);
   void WorkerLoop();
   friend class Executor;
 };

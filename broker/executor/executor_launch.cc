@@ -181,7 +181,7 @@ double Executor::Impl::Backoff(PipelineRun::StageTimers& timers) {
       timers.backoff_seconds <= 0
           ? options_.throttle_initial_backoff_seconds
           : std::min(options_.throttle_max_backoff_seconds, 2 * timers.backoff_seconds);
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   // Equal jitter: between half and all of the back-off, so retries of many stages spread out.
   std::uniform_real_distribution<double> jitter(0.5, 1.0);
   return timers.backoff_seconds * jitter(rng_);

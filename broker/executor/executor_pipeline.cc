@@ -53,7 +53,7 @@ Result<std::string> Executor::Impl::Submit(const std::string& tenant, std::strin
 
 Result<PipelineRun*> Executor::Impl::RunFor(const PipelineRecord& record) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     auto it = runs_.find(record.id);
     if (it != runs_.end()) return it->second.get();
   }
@@ -64,7 +64,7 @@ Result<PipelineRun*> Executor::Impl::RunFor(const PipelineRecord& record) {
     SKY_ASSIGN_OR_RETURN(planner::Plan plan, planner::PlanFromJson(record.plan_json));
     run->plan = std::move(plan);
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto& slot = runs_[record.id];
   if (!slot) slot = std::move(run);
   return slot.get();

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/status_matchers.h"
+
 namespace sky::broker {
 namespace {
 
@@ -16,7 +18,7 @@ PipelineSpec Chain() {
        "runtime_hours": {"A100": 4, "L4": 8}, "output_gb": 1},
       {"name": "c", "after": ["b"], "resources": {"cpus": 2}, "runtime_hours": 1}],
     "outputs": {"c": "gcp:us-central1"}})", {});
-  EXPECT_TRUE(spec.ok()) << spec.status().ToString();
+  EXPECT_OK(spec);
   return *spec;
 }
 
@@ -26,7 +28,7 @@ TEST(RemainingSpecTest, DonePredecessorBecomesAnInputAndRuntimesShrinkByTheCheck
                                   {"b", Kind::kReplan, "", 0.25, 0},
                                   {"c", Kind::kReplan, "", 0, 0}},
                                  3.0, 12.5);
-  ASSERT_TRUE(work.ok()) << work.status().ToString();
+  ASSERT_OK(work);
   const PipelineSpec& s = work->spec;
   ASSERT_EQ(s.stages.size(), 2u);
   EXPECT_TRUE(s.stages[0].after.empty());
@@ -47,7 +49,7 @@ TEST(RemainingSpecTest, InFlightPredecessorDelaysTheDeadline) {
                                   {"b", Kind::kInFlight, "gcp:us-central1", 0, 2.5},
                                   {"c", Kind::kReplan, "", 0, 0}},
                                  1.0, 0);
-  ASSERT_TRUE(work.ok());
+  ASSERT_OK(work);
   EXPECT_DOUBLE_EQ(*work->spec.deadline_hours, 6.5);
   EXPECT_EQ(work->spec.inputs[0].name, "b.output");
 }
@@ -58,7 +60,7 @@ TEST(RemainingSpecTest, NoTimeLeftDropsTheDeadlineAndPlansForTime) {
                                   {"b", Kind::kReplan, "", 0, 0},
                                   {"c", Kind::kReplan, "", 0, 0}},
                                  11.0, 60);
-  ASSERT_TRUE(work.ok());
+  ASSERT_OK(work);
   EXPECT_TRUE(work->deadline_dropped);
   EXPECT_TRUE(work->budget_dropped);
   EXPECT_FALSE(work->spec.deadline_hours.has_value());

@@ -3,7 +3,6 @@
 #include "broker/executor/startup_script.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -16,6 +15,8 @@
 #include <vector>
 
 #include "tests/support/test_http_server.h"
+#include "tests/support/status_matchers.h"
+#include "tests/support/temp_dir.h"
 
 namespace sky::broker {
 namespace {
@@ -45,12 +46,7 @@ std::string ReadFile(const std::filesystem::path& path) {
 
 class StartupScriptTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sky_script_XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void SetUp() override { ASSERT_FALSE(dir_.empty()) << "no temp dir"; }
 
   StartupScriptParams Params(std::string command) const {
     StartupScriptParams params;
@@ -67,7 +63,7 @@ class StartupScriptTest : public ::testing::Test {
                 std::vector<ScriptedReply> replies = {ScriptedReply::Respond(200)}) {
     ScriptRun run;
     auto server = TestHttpServer::Start(std::move(replies));
-    EXPECT_TRUE(server.ok());
+    EXPECT_OK(server);
     if (!server.ok()) return run;
     params.heartbeat_url = (*server)->Url(kPath);
     const std::filesystem::path script = dir_ / "script.sh";
@@ -87,7 +83,8 @@ class StartupScriptTest : public ::testing::Test {
     return run;
   }
 
-  std::filesystem::path dir_;
+  testing::TempDir temp_{"sky_script_"};
+  const std::filesystem::path& dir_ = temp_.path();
 };
 
 TEST_F(StartupScriptTest, RenderingIsDeterministic) {

@@ -6,12 +6,12 @@
 #include <chrono>
 #include <cmath>
 #include <map>
-#include <mutex>
 #include <thread>
 
 #include "broker/replay/replay_run.h"
 #include "sky/broker/catalog_service.h"
 #include "sky/broker/plan_service.h"
+#include "sky/types/mutex.h"
 
 namespace sky::broker {
 namespace {
@@ -124,13 +124,13 @@ std::vector<ReplayRun> RunAll(const ReplayWorld& world, const ReplayOptions& opt
   const size_t total = options.policies.size() * offsets.size();
   std::vector<ReplayRun> runs(total);
   std::atomic<size_t> next{0};
-  std::mutex progress_mu;
+  Mutex progress_mu;
   int done = 0;
   auto work = [&] {
     for (size_t i = next++; i < total; i = next++) {
       runs[i] =
           RunReplayOnce(world, options.policies[i / offsets.size()], offsets[i % offsets.size()]);
-      std::lock_guard<std::mutex> lock(progress_mu);
+      MutexLock lock(progress_mu);
       ++done;
       if (options.on_progress) options.on_progress(done, static_cast<int>(total));
     }

@@ -8,6 +8,7 @@
 
 #include "broker/replay/replay_run.h"
 #include "sky/broker/replay.h"
+#include "tests/support/status_matchers.h"
 
 namespace sky::broker {
 namespace {
@@ -55,7 +56,7 @@ planner::PipelineSpec V100Job() {
       R"({"name": "job", "deadline_hours": 60, "stages": [{"name": "train",
           "resources": {"accelerators": {"v100": 1}}, "runtime_hours": 48}]})",
       {});
-  EXPECT_TRUE(spec.ok()) << spec.status().ToString();
+  EXPECT_OK(spec);
   return *spec;
 }
 
@@ -88,7 +89,7 @@ TEST_F(ReplayInputsTest, ADirectoryMeansEveryJsonInItAndNamesMayBeGiven) {
   const std::string named = Write("mine.json", trace);
   auto traces =
       LoadReplayTraces({(dir_ / "aws-02-15-2023").string(), "gcp:us-east1:us-east1-b=" + named});
-  ASSERT_TRUE(traces.ok()) << traces.status().ToString();
+  ASSERT_OK(traces);
   ASSERT_EQ(traces->size(), 3u);
   EXPECT_EQ((*traces)[0].location, "aws:us-west-2:us-west-2a");
   EXPECT_EQ((*traces)[1].location, "aws:us-west-2:us-west-2b");
@@ -110,7 +111,7 @@ TEST_F(ReplayInputsTest, OffersTakeTheCatalogMachineAndPricesInOrderOfPreference
                     CatalogOffer("us-east-1", "use1-az2", Market::kSpot, 0.918),
                     CatalogOffer("us-east-1", "use1-az4", Market::kSpot, 0.95)};
   auto offers = BuildReplayOffers(V100Job(), {Trace("aws:us-east-1:us-east-1a")}, prices);
-  ASSERT_TRUE(offers.ok()) << offers.status().ToString();
+  ASSERT_OK(offers);
   ASSERT_EQ(offers->size(), 2u);
   const Offer& od = (*offers)[0].market == Market::kOnDemand ? (*offers)[0] : (*offers)[1];
   const Offer& spot = (*offers)[0].market == Market::kSpot ? (*offers)[0] : (*offers)[1];
@@ -122,7 +123,7 @@ TEST_F(ReplayInputsTest, OffersTakeTheCatalogMachineAndPricesInOrderOfPreference
   prices.spot_usd_per_hour = 1.5;
   prices.on_demand_usd_per_hour = 4;
   offers = BuildReplayOffers(V100Job(), {Trace("aws:us-east-1:us-east-1a", {1, 2, 2, 3})}, prices);
-  ASSERT_TRUE(offers.ok());
+  ASSERT_OK(offers);
   for (const Offer& o : *offers) {
     EXPECT_DOUBLE_EQ(o.price_per_hour, o.market == Market::kSpot ? 2.0 : 4.0) << o.id;
   }
@@ -142,7 +143,7 @@ TEST_F(ReplayInputsTest, AMissingPriceIsNamedWithItsPlace) {
   EXPECT_NE(offers.status().message().find("--spot-price"), std::string::npos);
   prices.spot_usd_per_hour = 1;
   offers = BuildReplayOffers(V100Job(), {Trace("aws:us-west-2:us-west-2a")}, prices);
-  ASSERT_TRUE(offers.ok());
+  ASSERT_OK(offers);
   EXPECT_EQ(offers->front().instance_type, "aws-v100x1") << "no catalog machine: a named one";
 }
 

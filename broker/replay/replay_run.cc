@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <map>
 #include <memory>
 
 #include "sky/broker/executor.h"
+#include "sky/broker/executor_world.h"
 #include "sky/broker/market_policy.h"
 #include "sky/broker/pipeline_store.h"
 #include "sky/providers/sim_provider.h"
@@ -19,14 +19,6 @@ namespace {
 constexpr double kOrigin = 1.7e9;
 // Steps the executor may take at one instant before the clock is nudged forward (a guard).
 constexpr int kMaxStepsPerInstant = 1000;
-
-class ReplayTokens final : public TokenMinter {
- public:
-  std::string TokenFor(std::string_view key) const override { return "replay-" + std::string(key); }
-  std::string Hash(std::string_view token) const override {
-    return std::to_string(std::hash<std::string_view>()(token));
-  }
-};
 
 // Spot capacity straight from the traces the sim replays: what a capacity API would say.
 class TraceProbe final : public CapacityProbe {
@@ -164,33 +156,36 @@ ReplayRun RunReplayOnce(const ReplayWorld& world, ReplayPolicy policy, double of
   ReplayRun run;
   run.policy = policy;
   run.offset_hours = offset_seconds / 3600;
-  ManualClock clock(kOrigin);
+  ExecutorWorldOptions world_options;
+  world_options.start_seconds = kOrigin;
+  ExecutorWorld executor_world(world_options);
+  ManualClock& clock = executor_world.clock();
   providers::SimOptions sim_options;
   sim_options.boot_seconds = world.restart_seconds;
   sim_options.trace_start_seconds = kOrigin - offset_seconds;
   for (const ReplayTrace& t : *world.traces) sim_options.traces[t.location] = t.trace;
-  providers::SimProvider sim(world.offers, clock, sim_options);
+  executor_world.StartSim(world.offers, sim_options);
   TraceProbe probe(clock, *world.traces, sim_options.trace_start_seconds);
   const std::unique_ptr<MarketPolicy> market = PolicyFor(policy, world.any_zone);
-  ReplayTokens tokens;
-  auto store = PipelineStore::Open(":memory:");
-  if (!store.ok()) {
-    run.failure = store.status().ToString();
-    return run;
+  Status started = executor_world.OpenStore();
+  if (started.ok()) {
+    started = executor_world.StartExecutor(*world.plans, OptionsFor(world, market.get(), probe));
   }
-  auto executor = Executor::Create(**store, *world.plans, {&sim}, clock, tokens,
-                                   OptionsFor(world, market.get(), probe));
-  Result<std::string> id = executor.ok() ? (*executor)->Submit("replay", world.spec_json)
-                                         : Result<std::string>(executor.status());
+  Result<std::string> id = started.ok()
+                               ? executor_world.executor().Submit("replay", world.spec_json)
+                               : Result<std::string>(started);
   if (!id.ok()) {
+    executor_world.StopExecutor();  // before the policy and probe it points to go
     run.failure = id.status().ToString();
     return run;
   }
+  Executor& executor = executor_world.executor();
   const double hours =
       std::max(2 * world.deadline_hours, world.deadline_hours + 2 * world.work_hours);
-  Drive(**executor, clock, kOrigin + hours * 3600, world.poll_seconds);
-  if ((*executor)->active() > 0) (void)(*executor)->Cancel(*id, "replay stopped: no end in sight");
-  ReadBack(world, **store, *id, sim_options.trace_start_seconds, run);
+  Drive(executor, clock, kOrigin + hours * 3600, world.poll_seconds);
+  if (executor.active() > 0) (void)executor.Cancel(*id, "replay stopped: no end in sight");
+  ReadBack(world, executor_world.store(), *id, sim_options.trace_start_seconds, run);
+  executor_world.StopExecutor();
   return run;
 }
 

@@ -13,6 +13,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/offer_builder.h"
+#include "tests/support/status_matchers.h"
+
 namespace sky::broker {
 namespace {
 
@@ -21,19 +24,17 @@ constexpr char kSpec[] = R"({"name": "hand", "deadline_hours": 6, "restart_minut
               "checkpoint_minutes": 7.5}]})";
 
 Offer MakeOffer(const std::string& zone, Market market, double price) {
-  Offer o;
-  o.provider = "aws";
-  o.region = "us-east-1";
-  o.zone = zone;
-  o.instance_type = "p3.2xlarge";
-  o.accelerator = "V100";
-  o.accelerator_count = 1;
-  o.vcpus = 8;
-  o.memory_gb = 61;
-  o.market = market;
-  o.price_per_hour = price;
-  o.id = MakeOfferId(o);
-  return o;
+  return testing::OfferBuilder()
+      .Provider("aws")
+      .Region("us-east-1")
+      .Zone(zone)
+      .Type("p3.2xlarge")
+      .Gpu("V100", 1)
+      .Cpus(8)
+      .MemoryGb(61)
+      .Market(market)
+      .Price(price)
+      .Build();
 }
 
 ReplayTrace Trace(const std::string& zone, std::vector<int> available) {
@@ -50,7 +51,7 @@ class ReplayTest : public ::testing::Test {
   ReplayReport Replay(const std::vector<ReplayTrace>& traces, std::vector<ReplayPolicy> policies,
                       int offsets = 1, bool any_zone = false) {
     auto spec = planner::ParsePipelineSpec(kSpec, {});
-    EXPECT_TRUE(spec.ok()) << spec.status().ToString();
+    EXPECT_OK(spec);
     std::vector<Offer> offers = {MakeOffer("", Market::kOnDemand, 3.0)};
     for (const ReplayTrace& t : traces) {
       const std::string zone = t.location.substr(t.location.rfind(':') + 1);
@@ -63,7 +64,7 @@ class ReplayTest : public ::testing::Test {
     options.threads = 2;
     options.any_zone = any_zone;
     auto report = RunReplay(*spec, traces, offers, planner::NetworkModel{}, options);
-    EXPECT_TRUE(report.ok()) << report.status().ToString();
+    EXPECT_OK(report);
     return report.ok() ? *report : ReplayReport{};
   }
 
@@ -227,7 +228,7 @@ TEST_F(ReplayTest, OffsetsAreSpreadOverTheTraceAndSummarised) {
 
 TEST_F(ReplayTest, ASpecWithoutDeadlineOrAFeasiblePlanIsRefused) {
   auto spec = planner::ParsePipelineSpec(kSpec, {});
-  ASSERT_TRUE(spec.ok());
+  ASSERT_OK(spec);
   const std::vector<ReplayTrace> traces = {Trace("us-east-1a", kAlways)};
   const std::vector<Offer> offers = {MakeOffer("", Market::kOnDemand, 3.0)};
   planner::PipelineSpec no_deadline = *spec;

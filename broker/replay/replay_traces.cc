@@ -5,6 +5,7 @@
 #include <set>
 
 #include "sky/broker/replay.h"
+#include "sky/types/ascii.h"
 
 namespace sky::broker {
 namespace {
@@ -13,17 +14,11 @@ namespace fs = std::filesystem;
 
 constexpr const char* kProviders[] = {"aws", "gcp", "azure"};
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // The first path component (from the file back) that starts with a provider's name.
 std::optional<std::string> ProviderInPath(std::string_view name) {
   const fs::path path{std::string(name)};
   std::vector<std::string> parts;
-  for (const auto& part : path) parts.push_back(Lower(part.string()));
+  for (const auto& part : path) parts.push_back(AsciiLower(part.string()));
   for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
     for (const char* provider : kProviders) {
       if (it->rfind(provider, 0) == 0) return std::string(provider);
@@ -69,7 +64,7 @@ Result<std::vector<std::string>> ExpandPath(const std::string& path) {
 Result<std::string> TraceLocation(std::string_view name) {
   if (IsLocation(name)) return std::string(name);
   std::string stem = fs::path(std::string(name)).stem().string();
-  const std::string zone = Lower(stem.substr(0, stem.find('_')));
+  const std::string zone = AsciiLower(stem.substr(0, stem.find('_')));
   const std::optional<std::string> region = RegionOfZone(zone);
   const std::optional<std::string> provider = ProviderInPath(name);
   if (!region || !provider) {

@@ -1,68 +1,61 @@
 #include "sky/broker/pipeline_store.h"
 
+#include <iterator>
 #include <set>
 #include <utility>
 
-#include "catalog/sqlite_db.h"
+#include "sky/storage/sqlite.h"
 
 namespace sky::broker {
 namespace {
 
-using catalog::SqliteDb;
-using catalog::SqliteStatement;
+using storage::Statement;
 
-constexpr int kBusyTimeoutMs = 5000;
-
-// Numbered migrations: entry i is schema version i + 1. Append only; never edit a shipped one.
-constexpr const char* kMigrations[] = {
-    "CREATE TABLE pipelines ("
-    "  id TEXT PRIMARY KEY, tenant TEXT NOT NULL, name TEXT NOT NULL,"
-    "  spec_json TEXT NOT NULL, plan_json TEXT NOT NULL DEFAULT '', state TEXT NOT NULL,"
-    "  created_at REAL NOT NULL, updated_at REAL NOT NULL);"
-    "CREATE INDEX pipelines_state ON pipelines(state);"
-    "CREATE TABLE stages ("
-    "  pipeline_id TEXT NOT NULL REFERENCES pipelines(id), name TEXT NOT NULL,"
-    "  state TEXT NOT NULL, attempt INTEGER NOT NULL DEFAULT 0,"
-    "  offer_id TEXT NOT NULL DEFAULT '', instance_id TEXT NOT NULL DEFAULT '',"
-    "  idempotency_key TEXT NOT NULL DEFAULT '', cost_usd REAL NOT NULL DEFAULT 0,"
-    "  PRIMARY KEY (pipeline_id, name));"
-    "CREATE TABLE transitions ("
-    "  seq INTEGER PRIMARY KEY AUTOINCREMENT, pipeline_id TEXT NOT NULL, stage TEXT,"
-    "  from_state TEXT NOT NULL, to_state TEXT NOT NULL, reason TEXT NOT NULL, at REAL NOT NULL);"
-    "CREATE INDEX transitions_pipeline ON transitions(pipeline_id, seq);",
+// Numbered migrations. Append only; never edit a shipped one.
+constexpr storage::Migration kMigrations[] = {
+    {1,
+     "CREATE TABLE pipelines ("
+     "  id TEXT PRIMARY KEY, tenant TEXT NOT NULL, name TEXT NOT NULL,"
+     "  spec_json TEXT NOT NULL, plan_json TEXT NOT NULL DEFAULT '', state TEXT NOT NULL,"
+     "  created_at REAL NOT NULL, updated_at REAL NOT NULL);"
+     "CREATE INDEX pipelines_state ON pipelines(state);"
+     "CREATE TABLE stages ("
+     "  pipeline_id TEXT NOT NULL REFERENCES pipelines(id), name TEXT NOT NULL,"
+     "  state TEXT NOT NULL, attempt INTEGER NOT NULL DEFAULT 0,"
+     "  offer_id TEXT NOT NULL DEFAULT '', instance_id TEXT NOT NULL DEFAULT '',"
+     "  idempotency_key TEXT NOT NULL DEFAULT '', cost_usd REAL NOT NULL DEFAULT 0,"
+     "  PRIMARY KEY (pipeline_id, name));"
+     "CREATE TABLE transitions ("
+     "  seq INTEGER PRIMARY KEY AUTOINCREMENT, pipeline_id TEXT NOT NULL, stage TEXT,"
+     "  from_state TEXT NOT NULL, to_state TEXT NOT NULL, reason TEXT NOT NULL, at REAL NOT NULL);"
+     "CREATE INDEX transitions_pipeline ON transitions(pipeline_id, seq);"},
     // 2: heartbeat state on stages, one row per launch attempt, the event log, listing indexes.
-    "ALTER TABLE stages ADD COLUMN progress REAL NOT NULL DEFAULT 0;"
-    "ALTER TABLE stages ADD COLUMN checkpoint REAL NOT NULL DEFAULT 0;"
-    "ALTER TABLE stages ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE stages ADD COLUMN log_tail TEXT NOT NULL DEFAULT '';"
-    "ALTER TABLE stages ADD COLUMN token_hash TEXT NOT NULL DEFAULT '';"
-    "ALTER TABLE stages ADD COLUMN last_heartbeat_at REAL NOT NULL DEFAULT 0;"
-    "CREATE TABLE attempts ("
-    "  pipeline_id TEXT NOT NULL, stage TEXT NOT NULL, attempt INTEGER NOT NULL,"
-    "  offer_id TEXT NOT NULL, provider TEXT NOT NULL, location TEXT NOT NULL,"
-    "  market TEXT NOT NULL, price_per_hour REAL NOT NULL, idempotency_key TEXT NOT NULL,"
-    "  instance_id TEXT NOT NULL DEFAULT '', requested_at REAL NOT NULL,"
-    "  ended_at REAL NOT NULL DEFAULT 0, outcome TEXT NOT NULL DEFAULT '',"
-    "  cost_usd REAL NOT NULL DEFAULT 0,"
-    "  PRIMARY KEY (pipeline_id, stage, attempt),"
-    "  FOREIGN KEY (pipeline_id, stage) REFERENCES stages(pipeline_id, name));"
-    "CREATE INDEX attempts_outcome ON attempts(outcome);"
-    "CREATE INDEX attempts_instance ON attempts(instance_id);"
-    "CREATE TABLE events ("
-    "  seq INTEGER PRIMARY KEY AUTOINCREMENT, pipeline_id TEXT NOT NULL REFERENCES pipelines(id),"
-    "  stage TEXT, kind TEXT NOT NULL, message TEXT NOT NULL, at REAL NOT NULL);"
-    "CREATE INDEX events_pipeline ON events(pipeline_id, seq);"
-    "CREATE INDEX pipelines_created ON pipelines(created_at, id);"
-    "CREATE INDEX pipelines_tenant ON pipelines(tenant, created_at, id);",
+    {2,
+     "ALTER TABLE stages ADD COLUMN progress REAL NOT NULL DEFAULT 0;"
+     "ALTER TABLE stages ADD COLUMN checkpoint REAL NOT NULL DEFAULT 0;"
+     "ALTER TABLE stages ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE stages ADD COLUMN log_tail TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE stages ADD COLUMN token_hash TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE stages ADD COLUMN last_heartbeat_at REAL NOT NULL DEFAULT 0;"
+     "CREATE TABLE attempts ("
+     "  pipeline_id TEXT NOT NULL, stage TEXT NOT NULL, attempt INTEGER NOT NULL,"
+     "  offer_id TEXT NOT NULL, provider TEXT NOT NULL, location TEXT NOT NULL,"
+     "  market TEXT NOT NULL, price_per_hour REAL NOT NULL, idempotency_key TEXT NOT NULL,"
+     "  instance_id TEXT NOT NULL DEFAULT '', requested_at REAL NOT NULL,"
+     "  ended_at REAL NOT NULL DEFAULT 0, outcome TEXT NOT NULL DEFAULT '',"
+     "  cost_usd REAL NOT NULL DEFAULT 0,"
+     "  PRIMARY KEY (pipeline_id, stage, attempt),"
+     "  FOREIGN KEY (pipeline_id, stage) REFERENCES stages(pipeline_id, name));"
+     "CREATE INDEX attempts_outcome ON attempts(outcome);"
+     "CREATE INDEX attempts_instance ON attempts(instance_id);"
+     "CREATE TABLE events ("
+     "  seq INTEGER PRIMARY KEY AUTOINCREMENT, pipeline_id TEXT NOT NULL REFERENCES pipelines(id),"
+     "  stage TEXT, kind TEXT NOT NULL, message TEXT NOT NULL, at REAL NOT NULL);"
+     "CREATE INDEX events_pipeline ON events(pipeline_id, seq);"
+     "CREATE INDEX pipelines_created ON pipelines(created_at, id);"
+     "CREATE INDEX pipelines_tenant ON pipelines(tenant, created_at, id);"},
 };
 
-// Transaction control as cached statements: sqlite3_exec would re-parse them on every write.
-constexpr char kBegin[] = "BEGIN IMMEDIATE";
-constexpr char kCommit[] = "COMMIT";
-constexpr char kRollback[] = "ROLLBACK";
-
-constexpr char kMaxVersion[] = "SELECT COALESCE(MAX(version), 0) FROM broker_schema_migrations";
-constexpr char kInsertVersion[] = "INSERT INTO broker_schema_migrations(version) VALUES (?1)";
 constexpr char kInsertPipeline[] =
     "INSERT INTO pipelines(id, tenant, name, spec_json, state, created_at, updated_at)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)";
@@ -108,54 +101,17 @@ Result<T> Stored(Result<T> parsed) {
 
 }  // namespace
 
-PipelineStore::PipelineStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
+PipelineStore::PipelineStore(std::unique_ptr<storage::Database> db) : db_(std::move(db)) {}
 PipelineStore::~PipelineStore() = default;
 
 Result<std::unique_ptr<PipelineStore>> PipelineStore::Open(const std::string& path) {
-  SKY_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db, SqliteDb::Open(path, kBusyTimeoutMs));
-  // journal_mode answers "memory" for an in-memory database; that is fine.
-  SKY_RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode = WAL"));
-  SKY_RETURN_IF_ERROR(db->Exec("PRAGMA synchronous = NORMAL"));
-  SKY_RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys = ON"));
-  std::unique_ptr<PipelineStore> store(new PipelineStore(std::move(db)));
-  std::lock_guard<std::mutex> lock(store->mu_);
-  SKY_RETURN_IF_ERROR(store->Migrate());
-  return store;
-}
-
-Status PipelineStore::Migrate() {
-  SKY_RETURN_IF_ERROR(
-      db_->Exec("CREATE TABLE IF NOT EXISTS broker_schema_migrations (version INTEGER PRIMARY KEY)"));
-  SKY_ASSIGN_OR_RETURN(SqliteStatement max, db_->Prepare(kMaxVersion));
-  SKY_ASSIGN_OR_RETURN(bool row, max.Step());
-  const int64_t current = row ? max.Int(0) : 0;
-  const int64_t latest = static_cast<int64_t>(std::size(kMigrations));
-  if (current > latest) {
-    return Status::FailedPrecondition("database schema version " + std::to_string(current) +
-                                      " is newer than this broker's " + std::to_string(latest));
-  }
-  for (int64_t version = current + 1; version <= latest; ++version) {
-    SKY_RETURN_IF_ERROR(InTransaction([&]() -> Status {
-      SKY_RETURN_IF_ERROR(db_->Exec(kMigrations[version - 1]));
-      SKY_ASSIGN_OR_RETURN(SqliteStatement insert, db_->Prepare(kInsertVersion));
-      return insert.Bind(1, version).Run();
-    }));
-  }
-  return Status::Ok();
-}
-
-Status PipelineStore::InTransaction(const std::function<Status()>& body) {
-  const auto run = [this](const char* sql) -> Status {
-    SKY_ASSIGN_OR_RETURN(SqliteStatement statement, db_->Prepare(sql));
-    return statement.Run();
-  };
-  SKY_RETURN_IF_ERROR(run(kBegin));
-  Status status = body();
-  if (status.ok()) status = run(kCommit);
-  // A failed COMMIT may leave the transaction open; ROLLBACK then closes it (its own error, when
-  // there is no transaction left, is irrelevant).
-  if (!status.ok()) (void)run(kRollback);
-  return status;
+  SKY_ASSIGN_OR_RETURN(std::unique_ptr<storage::Database> db, storage::OpenSqlite(path));
+  // Its own version table: the file may also hold the catalog (`schema_migrations`).
+  const storage::Schema schema{"broker", "broker_schema_migrations", /*applied_at=*/false,
+                               std::vector<storage::Migration>(std::begin(kMigrations),
+                                                               std::end(kMigrations))};
+  SKY_RETURN_IF_ERROR(db->Migrate(schema));
+  return std::unique_ptr<PipelineStore>(new PipelineStore(std::move(db)));
 }
 
 Status PipelineStore::CreatePipeline(const std::string& id, const std::string& tenant,
@@ -169,12 +125,13 @@ Status PipelineStore::CreatePipeline(const std::string& id, const std::string& t
   if (unique.size() != stage_names.size() || unique.count("") > 0) {
     return Status::InvalidArgument("pipeline '" + id + "' has an empty or repeated stage name");
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction([&]() -> Status {
-    SKY_ASSIGN_OR_RETURN(SqliteStatement exists, db_->Prepare(kPipelineExists));
+  MutexLock lock(mu_);
+  return db_->InTransaction([&]() -> Status {
+    mu_.AssertHeld();  // InTransaction runs this at once, under mu_
+    SKY_ASSIGN_OR_RETURN(Statement exists, db_->Prepare(kPipelineExists));
     SKY_ASSIGN_OR_RETURN(bool found, exists.Bind(1, id).Step());
     if (found) return Status::AlreadyExists("pipeline '" + id + "' already exists");
-    SKY_ASSIGN_OR_RETURN(SqliteStatement insert, db_->Prepare(kInsertPipeline));
+    SKY_ASSIGN_OR_RETURN(Statement insert, db_->Prepare(kInsertPipeline));
     SKY_RETURN_IF_ERROR(insert.Bind(1, id)
                             .Bind(2, tenant)
                             .Bind(3, name)
@@ -183,7 +140,7 @@ Status PipelineStore::CreatePipeline(const std::string& id, const std::string& t
                             .Bind(6, at)
                             .Run());
     for (const std::string& stage : stage_names) {
-      SKY_ASSIGN_OR_RETURN(SqliteStatement row, db_->Prepare(kInsertStage));
+      SKY_ASSIGN_OR_RETURN(Statement row, db_->Prepare(kInsertStage));
       SKY_RETURN_IF_ERROR(row.Bind(1, id).Bind(2, stage).Bind(3, Name(StageState::kPending)).Run());
     }
     return Status::Ok();
@@ -191,7 +148,7 @@ Status PipelineStore::CreatePipeline(const std::string& id, const std::string& t
 }
 
 Result<PipelineState> PipelineStore::LoadPipelineState(const std::string& pipeline_id) {
-  SKY_ASSIGN_OR_RETURN(SqliteStatement select, db_->Prepare(kPipelineState));
+  SKY_ASSIGN_OR_RETURN(Statement select, db_->Prepare(kPipelineState));
   SKY_ASSIGN_OR_RETURN(bool found, select.Bind(1, pipeline_id).Step());
   if (!found) return Status::NotFound("pipeline '" + pipeline_id + "' not found");
   return Stored(ParsePipelineState(select.Text(0)));
@@ -199,7 +156,7 @@ Result<PipelineState> PipelineStore::LoadPipelineState(const std::string& pipeli
 
 Result<StageState> PipelineStore::LoadStageState(const std::string& pipeline_id,
                                                  const std::string& stage) {
-  SKY_ASSIGN_OR_RETURN(SqliteStatement select, db_->Prepare(kStageState));
+  SKY_ASSIGN_OR_RETURN(Statement select, db_->Prepare(kStageState));
   SKY_ASSIGN_OR_RETURN(bool found, select.Bind(1, pipeline_id).Bind(2, stage).Step());
   if (!found) return Status::NotFound("pipeline '" + pipeline_id + "' not found");
   if (select.IsNull(0)) {
@@ -209,7 +166,7 @@ Result<StageState> PipelineStore::LoadStageState(const std::string& pipeline_id,
 }
 
 Status PipelineStore::AppendTransition(const TransitionRecord& t) {
-  SKY_ASSIGN_OR_RETURN(SqliteStatement insert, db_->Prepare(kInsertTransition));
+  SKY_ASSIGN_OR_RETURN(Statement insert, db_->Prepare(kInsertTransition));
   insert.Bind(1, t.pipeline_id);
   if (t.stage) {
     insert.Bind(2, *t.stage);
@@ -224,14 +181,14 @@ Status PipelineStore::AppendTransition(const TransitionRecord& t) {
 }
 
 Status PipelineStore::TouchPipeline(const std::string& pipeline_id, double at) {
-  SKY_ASSIGN_OR_RETURN(SqliteStatement touch, db_->Prepare(kTouchPipeline));
+  SKY_ASSIGN_OR_RETURN(Statement touch, db_->Prepare(kTouchPipeline));
   return touch.Bind(1, pipeline_id).Bind(2, at).Run();
 }
 
 Status PipelineStore::WriteStageTransition(const std::string& pipeline_id, const std::string& stage,
                                            StageState from, StageState to,
                                            const std::string& reason, double at) {
-  SKY_ASSIGN_OR_RETURN(SqliteStatement update, db_->Prepare(kUpdateStageState));
+  SKY_ASSIGN_OR_RETURN(Statement update, db_->Prepare(kUpdateStageState));
   SKY_RETURN_IF_ERROR(update.Bind(1, pipeline_id).Bind(2, stage).Bind(3, Name(to)).Run());
   SKY_RETURN_IF_ERROR(TouchPipeline(pipeline_id, at));
   return AppendTransition(
@@ -240,11 +197,12 @@ Status PipelineStore::WriteStageTransition(const std::string& pipeline_id, const
 
 Status PipelineStore::Transition(const std::string& pipeline_id, PipelineState to,
                                  const std::string& reason, double at) {
-  std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction([&]() -> Status {
+  MutexLock lock(mu_);
+  return db_->InTransaction([&]() -> Status {
+    mu_.AssertHeld();  // InTransaction runs this at once, under mu_
     SKY_ASSIGN_OR_RETURN(PipelineState from, LoadPipelineState(pipeline_id));
     SKY_RETURN_IF_ERROR(CheckTransition(from, to).WithPrefix("pipeline '" + pipeline_id + "'"));
-    SKY_ASSIGN_OR_RETURN(SqliteStatement update, db_->Prepare(kUpdatePipelineState));
+    SKY_ASSIGN_OR_RETURN(Statement update, db_->Prepare(kUpdatePipelineState));
     SKY_RETURN_IF_ERROR(update.Bind(1, pipeline_id).Bind(2, Name(to)).Bind(3, at).Run());
     return AppendTransition(
         {0, pipeline_id, std::nullopt, std::string(Name(from)), std::string(Name(to)), reason, at});
@@ -253,8 +211,9 @@ Status PipelineStore::Transition(const std::string& pipeline_id, PipelineState t
 
 Status PipelineStore::Transition(const std::string& pipeline_id, const std::string& stage,
                                  StageState to, const std::string& reason, double at) {
-  std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction([&]() -> Status {
+  MutexLock lock(mu_);
+  return db_->InTransaction([&]() -> Status {
+    mu_.AssertHeld();  // InTransaction runs this at once, under mu_
     SKY_ASSIGN_OR_RETURN(StageState from, LoadStageState(pipeline_id, stage));
     SKY_RETURN_IF_ERROR(CheckTransition(from, to).WithPrefix("stage '" + stage + "' of pipeline '" +
                                                              pipeline_id + "'"));
@@ -264,8 +223,8 @@ Status PipelineStore::Transition(const std::string& pipeline_id, const std::stri
 
 Status PipelineStore::SetPlan(const std::string& pipeline_id, const std::string& plan_json,
                               double at) {
-  std::lock_guard<std::mutex> lock(mu_);
-  SKY_ASSIGN_OR_RETURN(SqliteStatement update, db_->Prepare(kUpdatePlan));
+  MutexLock lock(mu_);
+  SKY_ASSIGN_OR_RETURN(Statement update, db_->Prepare(kUpdatePlan));
   SKY_RETURN_IF_ERROR(update.Bind(1, pipeline_id).Bind(2, plan_json).Bind(3, at).Run());
   if (db_->Changes() == 0) return Status::NotFound("pipeline '" + pipeline_id + "' not found");
   return Status::Ok();
@@ -277,10 +236,10 @@ Status PipelineStore::SetStageLaunch(const std::string& pipeline_id, const std::
   if (idempotency_key.empty() || attempt < 0) {
     return Status::InvalidArgument("a stage launch needs an idempotency key and attempt >= 0");
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   SKY_ASSIGN_OR_RETURN(StageState unused, LoadStageState(pipeline_id, stage));
   (void)unused;
-  SKY_ASSIGN_OR_RETURN(SqliteStatement update, db_->Prepare(kUpdateLaunch));
+  SKY_ASSIGN_OR_RETURN(Statement update, db_->Prepare(kUpdateLaunch));
   return update.Bind(1, pipeline_id)
       .Bind(2, stage)
       .Bind(3, attempt)
@@ -290,7 +249,7 @@ Status PipelineStore::SetStageLaunch(const std::string& pipeline_id, const std::
 }
 
 Status PipelineStore::LoadStages(PipelineRecord& pipeline) {
-  SKY_ASSIGN_OR_RETURN(SqliteStatement select, db_->Prepare(kSelectStages));
+  SKY_ASSIGN_OR_RETURN(Statement select, db_->Prepare(kSelectStages));
   select.Bind(1, pipeline.id);
   while (true) {
     SKY_ASSIGN_OR_RETURN(bool row, select.Step());
@@ -316,7 +275,7 @@ Status PipelineStore::LoadStages(PipelineRecord& pipeline) {
 Result<PipelineRecord> PipelineStore::LoadPipeline(const std::string& pipeline_id) {
   PipelineRecord p;
   {
-    SKY_ASSIGN_OR_RETURN(SqliteStatement select, db_->Prepare(kSelectPipeline));
+    SKY_ASSIGN_OR_RETURN(Statement select, db_->Prepare(kSelectPipeline));
     SKY_ASSIGN_OR_RETURN(bool found, select.Bind(1, pipeline_id).Step());
     if (!found) return Status::NotFound("pipeline '" + pipeline_id + "' not found");
     p.id = select.Text(0);
@@ -333,15 +292,15 @@ Result<PipelineRecord> PipelineStore::LoadPipeline(const std::string& pipeline_i
 }
 
 Result<PipelineRecord> PipelineStore::GetPipeline(const std::string& pipeline_id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return LoadPipeline(pipeline_id);
 }
 
 Result<std::vector<PipelineRecord>> PipelineStore::ListNonTerminal() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   std::vector<std::string> ids;
   {
-    SKY_ASSIGN_OR_RETURN(SqliteStatement select, db_->Prepare(kSelectNonTerminal));
+    SKY_ASSIGN_OR_RETURN(Statement select, db_->Prepare(kSelectNonTerminal));
     while (true) {
       SKY_ASSIGN_OR_RETURN(bool row, select.Step());
       if (!row) break;
@@ -357,10 +316,10 @@ Result<std::vector<PipelineRecord>> PipelineStore::ListNonTerminal() {
 }
 
 Result<std::vector<TransitionRecord>> PipelineStore::Transitions(const std::string& pipeline_id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   SKY_ASSIGN_OR_RETURN(PipelineState unused, LoadPipelineState(pipeline_id));
   (void)unused;
-  SKY_ASSIGN_OR_RETURN(SqliteStatement select, db_->Prepare(kSelectTransitions));
+  SKY_ASSIGN_OR_RETURN(Statement select, db_->Prepare(kSelectTransitions));
   select.Bind(1, pipeline_id);
   std::vector<TransitionRecord> out;
   while (true) {

@@ -7,14 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "catalog/sqlite_db.h"
 #include "sky/broker/pipeline_store.h"
+#include "sky/storage/database.h"
 
 namespace sky::broker {
 namespace {
 
-using catalog::SqliteDb;
-using catalog::SqliteStatement;
+using storage::Database;
+using storage::Statement;
 
 constexpr char kAttemptExists[] =
     "SELECT 1 FROM attempts WHERE pipeline_id = ?1 AND stage = ?2 AND attempt = ?3";
@@ -75,8 +75,8 @@ std::string LaunchMessage(const AttemptRecord& a) {
          FormatPrice(a.price_per_hour) + "/h)";
 }
 
-Status CheckAttemptFree(SqliteDb& db, const AttemptRecord& a) {
-  SKY_ASSIGN_OR_RETURN(SqliteStatement exists, db.Prepare(kAttemptExists));
+Status CheckAttemptFree(Database& db, const AttemptRecord& a) {
+  SKY_ASSIGN_OR_RETURN(Statement exists, db.Prepare(kAttemptExists));
   SKY_ASSIGN_OR_RETURN(bool found,
                        exists.Bind(1, a.pipeline_id).Bind(2, a.stage).Bind(3, a.attempt).Step());
   if (found) {
@@ -86,8 +86,8 @@ Status CheckAttemptFree(SqliteDb& db, const AttemptRecord& a) {
   return Status::Ok();
 }
 
-Status InsertAttempt(SqliteDb& db, const AttemptRecord& a, double at) {
-  SKY_ASSIGN_OR_RETURN(SqliteStatement insert, db.Prepare(kInsertAttempt));
+Status InsertAttempt(Database& db, const AttemptRecord& a, double at) {
+  SKY_ASSIGN_OR_RETURN(Statement insert, db.Prepare(kInsertAttempt));
   return insert.Bind(1, a.pipeline_id)
       .Bind(2, a.stage)
       .Bind(3, a.attempt)
@@ -101,8 +101,8 @@ Status InsertAttempt(SqliteDb& db, const AttemptRecord& a, double at) {
       .Run();
 }
 
-Status SetStageLaunchColumns(SqliteDb& db, const AttemptRecord& a, const std::string& token_hash) {
-  SKY_ASSIGN_OR_RETURN(SqliteStatement update, db.Prepare(kStageLaunch));
+Status SetStageLaunchColumns(Database& db, const AttemptRecord& a, const std::string& token_hash) {
+  SKY_ASSIGN_OR_RETURN(Statement update, db.Prepare(kStageLaunch));
   return update.Bind(1, a.pipeline_id)
       .Bind(2, a.stage)
       .Bind(3, a.attempt)
@@ -113,7 +113,7 @@ Status SetStageLaunchColumns(SqliteDb& db, const AttemptRecord& a, const std::st
 }
 
 // Columns in kSelectAttempts / kSelectLiveAttempts order.
-AttemptRecord AttemptFromRow(const SqliteStatement& row) {
+AttemptRecord AttemptFromRow(const Statement& row) {
   AttemptRecord a;
   a.pipeline_id = row.Text(0);
   a.stage = row.Text(1);
@@ -132,7 +132,7 @@ AttemptRecord AttemptFromRow(const SqliteStatement& row) {
   return a;
 }
 
-Result<std::vector<AttemptRecord>> ReadAttempts(SqliteStatement& select) {
+Result<std::vector<AttemptRecord>> ReadAttempts(Statement& select) {
   std::vector<AttemptRecord> out;
   while (true) {
     SKY_ASSIGN_OR_RETURN(bool row, select.Step());
@@ -147,9 +147,9 @@ struct LiveAttempt {
   double price_per_hour = 0;
 };
 
-Result<std::optional<LiveAttempt>> LoadForEnd(SqliteDb& db, const std::string& pipeline_id,
+Result<std::optional<LiveAttempt>> LoadForEnd(Database& db, const std::string& pipeline_id,
                                               const std::string& stage, int64_t attempt) {
-  SKY_ASSIGN_OR_RETURN(SqliteStatement select, db.Prepare(kAttemptForEnd));
+  SKY_ASSIGN_OR_RETURN(Statement select, db.Prepare(kAttemptForEnd));
   SKY_ASSIGN_OR_RETURN(bool found,
                        select.Bind(1, pipeline_id).Bind(2, stage).Bind(3, attempt).Step());
   if (!found) return Status::NotFound(AttemptName(pipeline_id, stage, attempt) + " not found");
@@ -166,8 +166,9 @@ Status PipelineStore::RecordLaunch(const AttemptRecord& attempt, const std::stri
   if (attempt.attempt < 1 || attempt.idempotency_key.empty()) {
     return Status::InvalidArgument("a launch attempt needs a number >= 1 and an idempotency key");
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction([&]() -> Status {
+  MutexLock lock(mu_);
+  return db_->InTransaction([&]() -> Status {
+    mu_.AssertHeld();  // InTransaction runs this at once, under mu_
     SKY_ASSIGN_OR_RETURN(StageState from, LoadStageState(attempt.pipeline_id, attempt.stage));
     SKY_RETURN_IF_ERROR(CheckAttemptFree(*db_, attempt));
     SKY_RETURN_IF_ERROR(InsertAttempt(*db_, attempt, at));
@@ -187,15 +188,16 @@ Status PipelineStore::RecordLaunch(const AttemptRecord& attempt, const std::stri
 
 Status PipelineStore::SetAttemptInstance(const std::string& pipeline_id, const std::string& stage,
                                          int64_t attempt, const std::string& instance_id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction([&]() -> Status {
-    SKY_ASSIGN_OR_RETURN(SqliteStatement update, db_->Prepare(kAttemptInstance));
+  MutexLock lock(mu_);
+  return db_->InTransaction([&]() -> Status {
+    mu_.AssertHeld();  // InTransaction runs this at once, under mu_
+    SKY_ASSIGN_OR_RETURN(Statement update, db_->Prepare(kAttemptInstance));
     SKY_RETURN_IF_ERROR(
         update.Bind(1, pipeline_id).Bind(2, stage).Bind(3, attempt).Bind(4, instance_id).Run());
     if (db_->Changes() == 0) {
       return Status::NotFound(AttemptName(pipeline_id, stage, attempt) + " not found");
     }
-    SKY_ASSIGN_OR_RETURN(SqliteStatement current, db_->Prepare(kStageInstance));
+    SKY_ASSIGN_OR_RETURN(Statement current, db_->Prepare(kStageInstance));
     return current.Bind(1, pipeline_id).Bind(2, stage).Bind(3, attempt).Bind(4, instance_id).Run();
   });
 }
@@ -203,14 +205,15 @@ Status PipelineStore::SetAttemptInstance(const std::string& pipeline_id, const s
 Status PipelineStore::EndAttempt(const std::string& pipeline_id, const std::string& stage,
                                  int64_t attempt, const std::string& outcome, double at) {
   if (outcome.empty()) return Status::InvalidArgument("an ended attempt needs an outcome");
-  std::lock_guard<std::mutex> lock(mu_);
-  return InTransaction([&]() -> Status {
+  MutexLock lock(mu_);
+  return db_->InTransaction([&]() -> Status {
+    mu_.AssertHeld();  // InTransaction runs this at once, under mu_
     SKY_ASSIGN_OR_RETURN(std::optional<LiveAttempt> live,
                          LoadForEnd(*db_, pipeline_id, stage, attempt));
     if (!live) return Status::Ok();  // already ended: the first outcome and cost stand
     const double hours = std::max(0.0, at - live->requested_at) / 3600;
     const double cost = live->price_per_hour * hours;
-    SKY_ASSIGN_OR_RETURN(SqliteStatement end, db_->Prepare(kEndAttempt));
+    SKY_ASSIGN_OR_RETURN(Statement end, db_->Prepare(kEndAttempt));
     SKY_RETURN_IF_ERROR(end.Bind(1, pipeline_id)
                             .Bind(2, stage)
                             .Bind(3, attempt)
@@ -218,23 +221,23 @@ Status PipelineStore::EndAttempt(const std::string& pipeline_id, const std::stri
                             .Bind(5, at)
                             .Bind(6, cost)
                             .Run());
-    SKY_ASSIGN_OR_RETURN(SqliteStatement add, db_->Prepare(kAddStageCost));
+    SKY_ASSIGN_OR_RETURN(Statement add, db_->Prepare(kAddStageCost));
     return add.Bind(1, pipeline_id).Bind(2, stage).Bind(3, cost).Run();
   });
 }
 
 Result<std::vector<AttemptRecord>> PipelineStore::Attempts(const std::string& pipeline_id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   SKY_ASSIGN_OR_RETURN(PipelineState unused, LoadPipelineState(pipeline_id));
   (void)unused;
-  SKY_ASSIGN_OR_RETURN(SqliteStatement select, db_->Prepare(kSelectAttempts));
+  SKY_ASSIGN_OR_RETURN(Statement select, db_->Prepare(kSelectAttempts));
   select.Bind(1, pipeline_id);
   return ReadAttempts(select);
 }
 
 Result<std::vector<AttemptRecord>> PipelineStore::LiveAttempts() {
-  std::lock_guard<std::mutex> lock(mu_);
-  SKY_ASSIGN_OR_RETURN(SqliteStatement select, db_->Prepare(kSelectLiveAttempts));
+  MutexLock lock(mu_);
+  SKY_ASSIGN_OR_RETURN(Statement select, db_->Prepare(kSelectLiveAttempts));
   return ReadAttempts(select);
 }
 
@@ -244,8 +247,8 @@ Status PipelineStore::SetStageProgress(const std::string& pipeline_id, const std
   if (!IsFraction(progress) || !IsFraction(checkpoint)) {
     return Status::InvalidArgument("progress and checkpoint must be within 0..1");
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  SKY_ASSIGN_OR_RETURN(SqliteStatement update, db_->Prepare(kSetProgress));
+  MutexLock lock(mu_);
+  SKY_ASSIGN_OR_RETURN(Statement update, db_->Prepare(kSetProgress));
   SKY_RETURN_IF_ERROR(update.Bind(1, pipeline_id)
                           .Bind(2, stage)
                           .Bind(3, progress)
@@ -261,8 +264,8 @@ Status PipelineStore::SetStageProgress(const std::string& pipeline_id, const std
 
 Result<int64_t> PipelineStore::AddStageFailure(const std::string& pipeline_id,
                                                const std::string& stage) {
-  std::lock_guard<std::mutex> lock(mu_);
-  SKY_ASSIGN_OR_RETURN(SqliteStatement update, db_->Prepare(kAddFailure));
+  MutexLock lock(mu_);
+  SKY_ASSIGN_OR_RETURN(Statement update, db_->Prepare(kAddFailure));
   SKY_ASSIGN_OR_RETURN(bool row, update.Bind(1, pipeline_id).Bind(2, stage).Step());
   if (!row) {
     return Status::NotFound("stage '" + stage + "' of pipeline '" + pipeline_id + "' not found");

@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <limits>
 
-#include "catalog/sqlite_db.h"
 #include "sky/broker/pipeline_store.h"
+#include "sky/storage/sqlite.h"
 
 namespace sky::broker {
 namespace {
@@ -339,7 +339,7 @@ TEST_F(PipelineStoreAttemptsTest, Version1DatabaseMigratesKeepingItsRows) {
   fs::remove_all(dir_);
   fs::create_directories(dir_);
   {
-    auto db = catalog::SqliteDb::Open(DbPath(), 1000);
+    auto db = storage::OpenSqlite(DbPath());
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE(db.value()->Exec(kVersion1Schema).ok());
   }
@@ -365,7 +365,7 @@ TEST_F(PipelineStoreAttemptsTest, Version1DatabaseMigratesKeepingItsRows) {
   EXPECT_EQ(EventsOf("old").size(), 3u);  // one "state" event per move
   EXPECT_EQ(Stage("old", 0).progress, 0.3);
   store_.reset();
-  auto db = catalog::SqliteDb::Open(DbPath(), 1000);
+  auto db = storage::OpenSqlite(DbPath());
   ASSERT_TRUE(db.ok());
   auto version = db.value()->Prepare("SELECT MAX(version) FROM broker_schema_migrations");
   ASSERT_TRUE(version.ok());

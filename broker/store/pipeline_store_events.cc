@@ -8,13 +8,13 @@
 #include <string>
 #include <vector>
 
-#include "catalog/sqlite_db.h"
 #include "sky/broker/pipeline_store.h"
+#include "sky/storage/database.h"
 
 namespace sky::broker {
 namespace {
 
-using catalog::SqliteStatement;
+using storage::Statement;
 
 constexpr char kInsertEvent[] =
     "INSERT INTO events(pipeline_id, stage, kind, message, at) VALUES (?1, ?2, ?3, ?4, ?5)";
@@ -49,7 +49,7 @@ int64_t ToSqlCount(size_t n) {
 }  // namespace
 
 Status PipelineStore::InsertEvent(const EventRecord& e) {
-  SKY_ASSIGN_OR_RETURN(SqliteStatement insert, db_->Prepare(kInsertEvent));
+  SKY_ASSIGN_OR_RETURN(Statement insert, db_->Prepare(kInsertEvent));
   insert.Bind(1, e.pipeline_id);
   if (e.stage) {
     insert.Bind(2, *e.stage);
@@ -63,7 +63,7 @@ Status PipelineStore::AppendEvent(const std::string& pipeline_id,
                                   const std::optional<std::string>& stage, const std::string& kind,
                                   const std::string& message, double at) {
   if (kind.empty()) return Status::InvalidArgument("an event needs a kind");
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (stage) {
     SKY_ASSIGN_OR_RETURN(StageState unused, LoadStageState(pipeline_id, *stage));
     (void)unused;
@@ -77,10 +77,10 @@ Status PipelineStore::AppendEvent(const std::string& pipeline_id,
 
 Result<std::vector<EventRecord>> PipelineStore::Events(const std::string& pipeline_id,
                                                        int64_t after_seq, size_t limit) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   SKY_ASSIGN_OR_RETURN(PipelineState unused, LoadPipelineState(pipeline_id));
   (void)unused;
-  SKY_ASSIGN_OR_RETURN(SqliteStatement select, db_->Prepare(kSelectEvents));
+  SKY_ASSIGN_OR_RETURN(Statement select, db_->Prepare(kSelectEvents));
   select.Bind(1, pipeline_id).Bind(2, after_seq).Bind(3, ToSqlCount(limit));
   std::vector<EventRecord> out;
   while (true) {
@@ -94,12 +94,12 @@ Result<std::vector<EventRecord>> PipelineStore::Events(const std::string& pipeli
 }
 
 Result<std::vector<PipelineRecord>> PipelineStore::ListPipelines(const PipelineFilter& filter) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   const std::string state = filter.state ? std::string(Name(*filter.state)) : std::string();
   const size_t shape = (filter.tenant.empty() ? 0 : 1) + (filter.state ? 2 : 0);
   std::vector<std::string> ids;
   {
-    SKY_ASSIGN_OR_RETURN(SqliteStatement select, db_->Prepare(kListPipelines[shape]));
+    SKY_ASSIGN_OR_RETURN(Statement select, db_->Prepare(kListPipelines[shape]));
     select.Bind(1, filter.tenant)
         .Bind(2, state)
         .Bind(3, filter.limit == 0 ? int64_t{-1} : ToSqlCount(filter.limit))
@@ -120,10 +120,10 @@ Result<std::vector<PipelineRecord>> PipelineStore::ListPipelines(const PipelineF
 }
 
 Result<std::vector<std::pair<std::string, int64_t>>> PipelineStore::CountByState() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   std::map<std::string, int64_t> counted;
   {
-    SKY_ASSIGN_OR_RETURN(SqliteStatement select, db_->Prepare(kCountByState));
+    SKY_ASSIGN_OR_RETURN(Statement select, db_->Prepare(kCountByState));
     while (true) {
       SKY_ASSIGN_OR_RETURN(bool row, select.Step());
       if (!row) break;

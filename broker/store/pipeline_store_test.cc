@@ -8,8 +8,8 @@
 #include <sstream>
 #include <thread>
 
-#include "catalog/sqlite_db.h"
 #include "sky/catalog/offer_store.h"
+#include "sky/storage/sqlite.h"
 
 namespace sky::broker {
 namespace {
@@ -253,7 +253,7 @@ TEST_F(PipelineStoreTest, CorruptStoredStateIsInternalAndNewerSchemaIsRefused) {
   Create("p1");
   store_.reset();
   {
-    auto db = catalog::SqliteDb::Open(DbPath(), 1000);
+    auto db = storage::OpenSqlite(DbPath());
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE(db.value()->Exec("UPDATE pipelines SET state = 'exploded'").ok());
   }
@@ -262,7 +262,7 @@ TEST_F(PipelineStoreTest, CorruptStoredStateIsInternalAndNewerSchemaIsRefused) {
   EXPECT_TRUE(store_->Transition("p1", P::kPlanned, "x", 1).IsInternal());
   store_.reset();
   {
-    auto db = catalog::SqliteDb::Open(DbPath(), 1000);
+    auto db = storage::OpenSqlite(DbPath());
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE(db.value()->Exec("INSERT INTO broker_schema_migrations(version) VALUES (99)").ok());
   }

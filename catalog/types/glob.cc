@@ -1,13 +1,11 @@
 #include "sky/types/glob.h"
 
-#include <cctype>
+#include "sky/types/ascii.h"
 
 namespace sky {
 namespace {
 
-bool SameChar(char a, char b) {
-  return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-}
+bool SameChar(char a, char b) { return AsciiToLower(a) == AsciiToLower(b); }
 
 }  // namespace
 

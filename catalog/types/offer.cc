@@ -1,7 +1,5 @@
 #include "sky/types/offer.h"
 
-#include <cctype>
-
 namespace sky {
 
 std::string_view MarketName(Market market) {
@@ -31,12 +29,6 @@ OfferId MakeOfferId(const Offer& offer, bool attached_accelerator) {
   id += '/';
   id += MarketName(offer.market);
   return id;
-}
-
-std::string AsciiLower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 }  // namespace sky

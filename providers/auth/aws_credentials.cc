@@ -1,9 +1,11 @@
-#include "providers/auth/aws_credentials.h"
+#include "sky/providers/auth/aws_credentials.h"
 
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <utility>
+
+#include "sky/types/ascii.h"
 
 namespace sky::providers::auth {
 namespace {
@@ -14,14 +16,6 @@ std::string_view Trim(std::string_view s) {
     s.remove_suffix(1);
   }
   return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 std::optional<std::string> NonEmpty(const EnvLookup& env, const char* name) {
@@ -73,7 +67,7 @@ std::optional<std::string> ReadFile(const std::string& path) {
 
 // Stores one `key = value` line of the selected profile.
 void ApplyKey(AwsCredentials& creds, std::string_view key, std::string_view value) {
-  const std::string name = Lower(key);
+  const std::string name = AsciiLower(key);
   if (name == "aws_access_key_id") creds.access_key_id = std::string(value);
   if (name == "aws_secret_access_key") creds.secret_access_key = std::string(value);
   if (name == "aws_session_token" || name == "aws_security_token") {

@@ -1,4 +1,4 @@
-#include "providers/auth/aws_credentials.h"
+#include "sky/providers/auth/aws_credentials.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>

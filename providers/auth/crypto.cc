@@ -1,8 +1,12 @@
-#include "providers/auth/crypto.h"
+#include "sky/providers/auth/crypto.h"
 
+#include <openssl/bio.h>
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
 
 #include <memory>
 
@@ -21,8 +25,26 @@ struct MacCtxDeleter {
 using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
 using Mac = std::unique_ptr<EVP_MAC, MacDeleter>;
 using MacCtx = std::unique_ptr<EVP_MAC_CTX, MacCtxDeleter>;
+struct BioDeleter {
+  void operator()(BIO* bio) const { BIO_free(bio); }
+};
+struct PkeyDeleter {
+  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
+};
+using Pkey = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
 
 constexpr size_t kSha256Bytes = 32;
+
+Result<Pkey> ReadRsaPrivateKey(std::string_view pem) {
+  std::unique_ptr<BIO, BioDeleter> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  if (!bio) return Status::Internal("OpenSSL cannot allocate a memory BIO");
+  Pkey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+  if (!key) return Status::InvalidArgument("private_key is not a PEM private key");
+  if (EVP_PKEY_base_id(key.get()) != EVP_PKEY_RSA) {
+    return Status::InvalidArgument("private_key is not an RSA key (RS256 needs RSA)");
+  }
+  return key;
+}
 
 }  // namespace
 
@@ -72,6 +94,39 @@ std::string HexEncode(std::string_view bytes) {
     hex.push_back(kDigits[byte & 0x0f]);
   }
   return hex;
+}
+
+Result<std::string> SignRs256(std::string_view pem_private_key, std::string_view data) {
+  SKY_ASSIGN_OR_RETURN(Pkey key, ReadRsaPrivateKey(pem_private_key));
+  MdCtx ctx(EVP_MD_CTX_new());
+  size_t length = 0;
+  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) != 1 ||
+      EVP_DigestSign(ctx.get(), nullptr, &length,
+                     reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1) {
+    return Status::Internal("OpenSSL RS256 signing failed");
+  }
+  std::string signature(length, '\0');
+  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &length,
+                     reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1) {
+    return Status::Internal("OpenSSL RS256 signing failed");
+  }
+  signature.resize(length);
+  return signature;
+}
+
+Result<std::string> RandomBytes(size_t count) {
+  std::string bytes(count, '\0');
+  if (count > 0 &&
+      RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(count)) != 1) {
+    return Status::Internal("OpenSSL's random generator cannot be seeded");
+  }
+  return bytes;
+}
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  if (a.empty()) return true;
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace sky::providers::auth

@@ -1,5 +1,5 @@
 // Known-answer tests: FIPS 180-2 for SHA-256, RFC 4231 for HMAC-SHA256.
-#include "providers/auth/crypto.h"
+#include "sky/providers/auth/crypto.h"
 
 #include <gtest/gtest.h>
 
@@ -31,6 +31,25 @@ TEST(CryptoTest, HmacSha256Rfc4231) {
   EXPECT_EQ(Hex(HmacSha256(std::string(131, '\xaa'),
                            "Test Using Larger Than Block-Size Key - Hash Key First")),
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
+TEST(CryptoTest, RandomBytesHaveTheLengthAskedAndDiffer) {
+  const Result<std::string> a = RandomBytes(32);
+  const Result<std::string> b = RandomBytes(32);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->size(), 32u);
+  EXPECT_NE(*a, *b);
+  EXPECT_EQ(RandomBytes(0).value(), "");
+}
+
+TEST(CryptoTest, ConstantTimeEqualsComparesContentAndLength) {
+  EXPECT_TRUE(ConstantTimeEquals("", ""));
+  EXPECT_TRUE(ConstantTimeEquals("secret", "secret"));
+  EXPECT_FALSE(ConstantTimeEquals("secret", "secreT"));
+  EXPECT_FALSE(ConstantTimeEquals("secret", "secret1"));
+  EXPECT_FALSE(ConstantTimeEquals("", "x"));
+  EXPECT_TRUE(ConstantTimeEquals(std::string("a\0b", 3), std::string("a\0b", 3)));
+  EXPECT_FALSE(ConstantTimeEquals(std::string("a\0b", 3), std::string("a\0c", 3)));
 }
 
 TEST(CryptoTest, HexEncodeIsLowercase) {

@@ -2,59 +2,20 @@
 
 #include <algorithm>
 #include <array>
-#include <ctime>
 #include <map>
 #include <utility>
 #include <vector>
 
-#include "providers/auth/crypto.h"
+#include "sky/providers/auth/crypto.h"
+#include "sky/types/ascii.h"
+#include "sky/types/civil_time.h"
+#include "sky/types/percent_encoding.h"
 
 namespace sky::providers::auth {
 namespace {
 
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
 constexpr std::string_view kWhitespace = " \t\r\n";
-
-bool IsUnreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
-}
-
-std::string UriEncode(std::string_view s, bool keep_slash) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if (IsUnreserved(c) || (keep_slash && c == '/')) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += {'%', kHex[c >> 4], kHex[c & 0x0f]};
-    }
-  }
-  return out;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Decodes %XX escapes; a '%' not followed by two hex digits stays as it is.
-std::string PercentDecode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
 
 std::vector<std::string_view> Split(std::string_view s, char separator) {
   std::vector<std::string_view> parts;
@@ -102,14 +63,6 @@ std::string CanonicalHeaderValue(std::string_view value) {
   return out;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 // Hop-by-hop and agent headers: proxies change them, so they are never signed.
 bool IsUnsignable(const std::string& lower_name) {
   static constexpr std::array<std::string_view, 11> kNames = {
@@ -125,7 +78,7 @@ bool IsUnsignable(const std::string& lower_name) {
 std::map<std::string, std::string> CanonicalHeaders(const HttpHeaders& headers) {
   std::map<std::string, std::string> canonical;
   for (const auto& [name, value] : headers) {
-    std::string key = Lower(CanonicalHeaderValue(name));
+    std::string key = AsciiLower(CanonicalHeaderValue(name));
     if (IsUnsignable(key)) continue;
     auto [it, inserted] = canonical.emplace(key, CanonicalHeaderValue(value));
     if (!inserted) it->second.append(",").append(CanonicalHeaderValue(value));
@@ -215,7 +168,7 @@ std::string HostHeader(std::string_view scheme, std::string_view authority) {
 Result<SigV4Input> InputFromUrl(std::string_view url) {
   const size_t scheme_end = url.find("://");
   const std::string scheme =
-      Lower(url.substr(0, scheme_end == std::string_view::npos ? 0 : scheme_end));
+      AsciiLower(url.substr(0, scheme_end == std::string_view::npos ? 0 : scheme_end));
   if (scheme != "http" && scheme != "https") {
     return Status::InvalidArgument("SigV4: not an absolute http(s) URL");
   }
@@ -238,18 +191,11 @@ Result<SigV4Input> InputFromUrl(std::string_view url) {
 
 }  // namespace
 
-std::string AmzDate(int64_t epoch_seconds) {
-  const std::time_t time = static_cast<std::time_t>(epoch_seconds);
-  std::tm utc{};
-  gmtime_r(&time, &utc);
-  char buffer[32];
-  const size_t n = std::strftime(buffer, sizeof(buffer), "%Y%m%dT%H%M%SZ", &utc);
-  return std::string(buffer, n);
-}
+std::string AmzDate(int64_t epoch_seconds) { return FormatIsoUtcBasic(epoch_seconds); }
 
 std::string CanonicalUri(std::string_view path, bool normalize) {
   if (path.empty()) return "/";
-  return UriEncode(normalize ? NormalizePath(path) : std::string(path), /*keep_slash=*/true);
+  return PercentEncode(normalize ? NormalizePath(path) : std::string(path), /*keep_slash=*/true);
 }
 
 std::string CanonicalQuery(std::string_view query) {
@@ -259,8 +205,7 @@ std::string CanonicalQuery(std::string_view query) {
     const size_t eq = pair.find('=');
     std::string_view name = pair.substr(0, eq);
     std::string_view value = eq == std::string_view::npos ? "" : pair.substr(eq + 1);
-    params.emplace_back(UriEncode(PercentDecode(name), false),
-                        UriEncode(PercentDecode(value), false));
+    params.emplace_back(PercentEncode(PercentDecode(name)), PercentEncode(PercentDecode(value)));
   }
   std::sort(params.begin(), params.end());
   std::string out;

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "providers/auth/aws_credentials.h"
+#include "sky/providers/auth/aws_credentials.h"
 #include "sky/providers/http_client.h"
 #include "sky/types/result.h"
 

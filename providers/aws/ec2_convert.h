@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "providers/aws/ec2_provider.h"
 #include "providers/aws/ec2_xml.h"
+#include "sky/providers/aws/ec2_provider.h"
 #include "sky/providers/provider.h"
 #include "sky/types/offer.h"
 

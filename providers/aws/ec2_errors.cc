@@ -4,7 +4,7 @@
 
 #include "providers/aws/ec2_xml.h"
 #include "providers/http/redact.h"
-#include "providers/http/retrying_http_client.h"
+#include "sky/providers/http/retrying_http_client.h"
 
 namespace sky::providers::aws {
 namespace {

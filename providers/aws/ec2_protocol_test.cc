@@ -7,12 +7,12 @@
 #include <set>
 #include <string>
 
-#include "providers/aws/ec2_provider.h"
 #include "providers/aws/ec2_query.h"
 #include "providers/aws/ec2_shape_codec.h"
 #include "providers/aws/ec2_test_util.h"
 #include "providers/aws/ec2_xml.h"
 #include "providers/aws/xml_reader.h"
+#include "sky/providers/aws/ec2_provider.h"
 
 namespace sky::providers::aws {
 namespace {

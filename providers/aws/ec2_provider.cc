@@ -1,4 +1,4 @@
-#include "providers/aws/ec2_provider.h"
+#include "sky/providers/aws/ec2_provider.h"
 
 #include <chrono>
 #include <cmath>
@@ -215,7 +215,7 @@ Result<std::vector<Offer>> Ec2Provider::ListOffers() {
   // With a start time of now, EC2 answers the price in effect now in each zone.
   query.start_seconds = clock_.NowSeconds();
   SKY_ASSIGN_OR_RETURN(std::vector<SpotPricePoint> prices, DescribeSpotPriceHistory(query));
-  std::string now = FormatIso8601(static_cast<int64_t>(std::floor(clock_.NowSeconds())));
+  std::string now = FormatIsoUtc(static_cast<int64_t>(std::floor(clock_.NowSeconds())));
   return BuildEc2Offers(config_.region, config_.instance_types, offerings, prices, now);
 }
 

@@ -1,7 +1,7 @@
 // The EC2 adapter against a scripted HTTP server on 127.0.0.1 that replays recorded EC2
 // responses (libcloud's and botocore's). Every request is checked for its Query parameters
 // and for a SigV4 signature recomputed here with our signer.
-#include "providers/aws/ec2_provider.h"
+#include "sky/providers/aws/ec2_provider.h"
 
 #include <gtest/gtest.h>
 
@@ -18,7 +18,8 @@
 #include "providers/auth/sigv4.h"
 #include "providers/aws/ec2_query.h"
 #include "providers/aws/ec2_test_util.h"
-#include "providers/http/curl_http_client.h"
+#include "sky/types/csv.h"
+#include "sky/providers/http/curl_http_client.h"
 #include "tests/support/test_http_server.h"
 
 namespace sky::providers::aws {
@@ -41,19 +42,6 @@ std::string ErrorBody(const std::string& code) {
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>" + code +
          "</Code><Message>from the test</Message></Error></Errors>"
          "<RequestID>req-1</RequestID></Response>";
-}
-
-std::string PercentDecode(std::string_view text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      out += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
 }
 
 std::map<std::string, std::string> FormParams(const std::string& body) {
@@ -482,9 +470,7 @@ std::vector<Ec2InstanceTypeInfo> ReadTypes(const std::set<std::string>& types) {
   std::vector<Ec2InstanceTypeInfo> out;
   std::string line;
   while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::stringstream row(line);
-    for (std::string cell; std::getline(row, cell, ',');) f.push_back(cell);
+    const std::vector<std::string> f = SplitCsvLine(line);
     if (f.size() < 10 || f[8] != "us-east-1" || types.count(f[0]) == 0) continue;
     Ec2InstanceTypeInfo info;
     info.instance_type = f[0];

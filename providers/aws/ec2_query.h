@@ -14,6 +14,9 @@
 #include <utility>
 #include <vector>
 
+#include "sky/types/base64.h"
+#include "sky/types/civil_time.h"
+#include "sky/types/percent_encoding.h"
 #include "sky/types/result.h"
 
 namespace sky::providers::aws {
@@ -24,21 +27,15 @@ using QueryParams = std::vector<std::pair<std::string, std::string>>;
 // The API version this adapter speaks.
 inline constexpr std::string_view kEc2ApiVersion = "2016-11-15";
 
-// Percent-encodes every byte but the RFC 3986 unreserved characters (A-Z a-z 0-9 - _ . ~),
-// with uppercase hex, as AWS SDKs and SigV4 do (a space is %20).
-std::string AwsPercentEncode(std::string_view text);
-
-// "Action=<action>&Version=<version>&k1=v1&..." with names and values percent-encoded.
+// "Action=<action>&Version=<version>&k1=v1&..." with names and values percent-encoded as AWS
+// SDKs and SigV4 do (sky::PercentEncode: RFC 3986 unreserved kept, upper-case hex, %20).
 std::string EncodeQueryBody(std::string_view action, std::string_view version,
                             const QueryParams& params);
 
-// Standard base64 (RFC 4648, with padding).
-std::string Base64Encode(std::string_view bytes);
-// Decodes standard base64; whitespace is ignored. InvalidArgument for anything else.
-Result<std::string> Base64Decode(std::string_view text);
-
-// "2015-01-25T08:00:00Z" for whole seconds since the Unix epoch (UTC).
-std::string FormatIso8601(int64_t epoch_seconds);
+// How EC2 blobs are decoded: standard base64 (RFC 4648, padded; sky::Base64Encode's default
+// for encoding), whitespace ignored. Timestamps go out as sky::FormatIsoUtc.
+inline constexpr Base64Options kEc2BlobBase64{Base64Alphabet::kStandard, /*pad=*/true,
+                                              /*skip_whitespace=*/true};
 
 // Seconds since the Unix epoch of an ISO 8601 date-time ("2014-04-29T18:30:38Z",
 // "2000-01-02T20:34:56.123Z", "2019-12-16T22:48:18-01:00"), an RFC 822/1123 date

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <string>
 
-#include "providers/auth/crypto.h"
+#include "sky/providers/auth/crypto.h"
 
 namespace sky::providers::aws {
 namespace {
@@ -74,11 +74,11 @@ QueryParams SpotPriceHistoryParams(const SpotPriceQuery& query, std::string_view
   QueryParams params;
   if (query.start_seconds > 0) {
     params.emplace_back("StartTime",
-                        FormatIso8601(static_cast<int64_t>(std::floor(query.start_seconds))));
+                        FormatIsoUtc(static_cast<int64_t>(std::floor(query.start_seconds))));
   }
   if (query.end_seconds > 0) {
     params.emplace_back("EndTime",
-                        FormatIso8601(static_cast<int64_t>(std::floor(query.end_seconds))));
+                        FormatIsoUtc(static_cast<int64_t>(std::floor(query.end_seconds))));
   }
   AddQueryList(params, "InstanceType", query.instance_types);
   AddQueryList(params, "ProductDescription", query.product_descriptions);

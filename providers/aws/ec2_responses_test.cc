@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "sky/types/ascii.h"
+
 #include "providers/aws/ec2_convert.h"
 #include "providers/aws/ec2_shape_codec.h"
 #include "providers/aws/ec2_test_util.h"
@@ -48,7 +50,7 @@ std::string OperationOf(const std::string& file) {
       upper = true;
       continue;
     }
-    op += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+    op += upper ? AsciiToUpper(c) : c;
     upper = false;
   }
   return op;

@@ -136,7 +136,7 @@ class Serializer {
     std::string format = ref.Trait("timestampFormat");
     if (format == "unixTimestamp") return FormatAwsDouble(value.get<double>());
     if (format.empty() || format == "iso8601") {
-      return FormatIso8601(static_cast<int64_t>(std::floor(value.get<double>())));
+      return FormatIsoUtc(static_cast<int64_t>(std::floor(value.get<double>())));
     }
     return Status::InvalidArgument("'" + prefix + "': unsupported timestamp format " + format);
   }
@@ -218,7 +218,7 @@ class XmlShapeParser {
     if (type == "integer" || type == "long") return Integer(text);
     if (type == "float" || type == "double") return Float(text);
     if (type == "blob") {
-      SKY_ASSIGN_OR_RETURN(std::string bytes, Base64Decode(text));
+      SKY_ASSIGN_OR_RETURN(std::string bytes, Base64Decode(text, kEc2BlobBase64));
       return OrderedJson(bytes);
     }
     if (type == "timestamp") {

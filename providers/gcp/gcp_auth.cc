@@ -92,13 +92,13 @@ GcpAuth::GcpAuth(ServiceAccountKey key, std::string token_uri, HttpClient& http,
 
 Result<std::string> GcpAuth::AccessToken() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     if (cached_ && clock_.NowSeconds() < cached_->expires_at - refresh_margin_seconds_) {
       return cached_->token;
     }
   }
   SKY_ASSIGN_OR_RETURN(Cached fresh, Fetch());
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   ++fetch_count_;
   cached_ = fresh;
   return fresh.token;
@@ -110,12 +110,12 @@ Result<std::string> GcpAuth::AuthorizationHeader() {
 }
 
 void GcpAuth::Invalidate() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   cached_.reset();
 }
 
 int GcpAuth::fetch_count() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return fetch_count_;
 }
 

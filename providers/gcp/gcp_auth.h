@@ -4,14 +4,14 @@
 // JWT (RFC 7523 jwt-bearer grant) to the key's token_uri. The private key is never logged and
 // never appears in a Status message.
 
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "providers/auth/aws_credentials.h"  // auth::EnvLookup, auth::ProcessEnv
+#include "sky/providers/auth/aws_credentials.h"  // auth::EnvLookup, auth::ProcessEnv
 #include "sky/providers/http_client.h"
 #include "sky/types/clock.h"
+#include "sky/types/mutex.h"
 #include "sky/types/result.h"
 
 namespace sky::providers::gcp {
@@ -50,34 +50,34 @@ class GcpAuth {
   // invalid_grant, 400/401), PermissionDenied (403), Unavailable (throttled 429 with reason
   // "throttled", 5xx, network), InvalidArgument (a bad private key), Internal (a token
   // response without access_token).
-  Result<std::string> AccessToken();
+  Result<std::string> AccessToken() SKY_EXCLUDES(mu_);
 
   // "Bearer <token>" for an Authorization header; errors as AccessToken.
   Result<std::string> AuthorizationHeader();
 
   // Drops the cached token, so the next AccessToken fetches one (after a 401).
-  void Invalidate();
+  void Invalidate() SKY_EXCLUDES(mu_);
 
   const std::string& token_uri() const { return token_uri_; }
   const ServiceAccountKey& key() const { return key_; }
   // Token endpoint calls made so far (for tests of the cache).
-  int fetch_count() const;
+  int fetch_count() const SKY_EXCLUDES(mu_);
 
  private:
   struct Cached {
     std::string token;
     double expires_at = 0;
   };
-  Result<Cached> Fetch();
+  Result<Cached> Fetch() SKY_EXCLUDES(mu_);
 
   const ServiceAccountKey key_;
   const std::string token_uri_;
   HttpClient& http_;
   const Clock& clock_;
   const double refresh_margin_seconds_;
-  mutable std::mutex mu_;
-  std::optional<Cached> cached_;  // guarded by mu_
-  int fetch_count_ = 0;           // guarded by mu_
+  mutable Mutex mu_;
+  std::optional<Cached> cached_ SKY_GUARDED_BY(mu_);
+  int fetch_count_ SKY_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace sky::providers::gcp

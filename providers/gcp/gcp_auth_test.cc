@@ -6,7 +6,7 @@
 
 #include "providers/gcp/gcp_test_util.h"
 #include "providers/gcp/jwt.h"
-#include "providers/http/curl_http_client.h"
+#include "sky/providers/http/curl_http_client.h"
 #include "tests/support/test_http_server.h"
 
 namespace sky::providers::gcp {

@@ -2,7 +2,7 @@
 #include <vector>
 
 #include "providers/gcp/gcp_json.h"
-#include "providers/gcp/gcp_provider.h"
+#include "sky/providers/gcp/gcp_provider.h"
 
 namespace sky::providers::gcp {
 namespace {

@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "providers/gcp/gcp_names.h"
-#include "providers/gcp/gcp_provider.h"
 #include "providers/gcp/gcp_test_util.h"
+#include "sky/providers/gcp/gcp_provider.h"
 
 namespace sky::providers::gcp {
 namespace {

@@ -4,7 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "providers/auth/crypto.h"
+#include "sky/providers/auth/crypto.h"
+#include "sky/types/civil_time.h"
 #include "sky/types/offer.h"
 
 namespace sky::providers::gcp {
@@ -59,42 +60,7 @@ std::string ReadablePart(std::string_view key, size_t max_length) {
   return out;
 }
 
-bool ParseInt(std::string_view text, size_t pos, size_t length, int* out) {
-  if (pos + length > text.size()) return false;
-  int value = 0;
-  for (size_t i = pos; i < pos + length; ++i) {
-    if (!IsDigit(text[i])) return false;
-    value = value * 10 + (text[i] - '0');
-  }
-  *out = value;
-  return true;
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-int64_t DaysFromCivil(int64_t y, int m, int d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
 }  // namespace
-
-std::string PercentEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if ((c >= 'A' && c <= 'Z') || IsLower(static_cast<char>(c)) || IsDigit(static_cast<char>(c)) ||
-        c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += {'%', kHex[c >> 4], kHex[c & 0x0f]};
-    }
-  }
-  return out;
-}
 
 std::string LastPathSegment(std::string_view url) {
   const size_t slash = url.rfind('/');
@@ -176,35 +142,9 @@ bool TakesAttachedAccelerators(std::string_view machine_type) {
 }
 
 Result<double> ParseRfc3339(std::string_view text) {
-  int year, month, day, hour, minute, second;
-  if (text.size() < 20 || !ParseInt(text, 0, 4, &year) || text[4] != '-' ||
-      !ParseInt(text, 5, 2, &month) || text[7] != '-' || !ParseInt(text, 8, 2, &day) ||
-      (text[10] != 'T' && text[10] != 't') || !ParseInt(text, 11, 2, &hour) || text[13] != ':' ||
-      !ParseInt(text, 14, 2, &minute) || text[16] != ':' || !ParseInt(text, 17, 2, &second) ||
-      month < 1 || month > 12 || day < 1 || day > 31) {
-    return Status::InvalidArgument("not an RFC 3339 timestamp: " + std::string(text));
-  }
-  size_t pos = 19;
-  double fraction = 0, scale = 0.1;
-  if (text[pos] == '.') {
-    for (++pos; pos < text.size() && IsDigit(text[pos]); ++pos, scale /= 10) {
-      fraction += (text[pos] - '0') * scale;
-    }
-  }
-  int offset_seconds = 0, offset_hours, offset_minutes;
-  const std::string_view zone = text.substr(pos);
-  if (zone == "Z" || zone == "z") {
-    offset_seconds = 0;
-  } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') &&
-             ParseInt(zone, 1, 2, &offset_hours) && zone[3] == ':' &&
-             ParseInt(zone, 4, 2, &offset_minutes)) {
-    offset_seconds = (zone[0] == '-' ? -1 : 1) * (offset_hours * 3600 + offset_minutes * 60);
-  } else {
-    return Status::InvalidArgument("RFC 3339 timestamp has a bad zone: " + std::string(text));
-  }
-  const int64_t days = DaysFromCivil(year, month, day);
-  return static_cast<double>(days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds) +
-         fraction;
+  const std::optional<ParsedIsoTime> time = ParseIsoTime(text);  // RFC 3339 is the default syntax
+  if (!time) return Status::InvalidArgument("not an RFC 3339 timestamp: " + std::string(text));
+  return time->seconds();
 }
 
 }  // namespace sky::providers::gcp

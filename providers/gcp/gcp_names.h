@@ -7,12 +7,10 @@
 #include <string>
 #include <string_view>
 
+#include "sky/types/percent_encoding.h"  // PercentEncode, for URLs and form bodies
 #include "sky/types/result.h"
 
 namespace sky::providers::gcp {
-
-// Percent-encodes every byte but RFC 3986 unreserved characters (A-Z a-z 0-9 - . _ ~).
-std::string PercentEncode(std::string_view text);
 
 // The last '/'-separated segment of a GCE URL or partial URL ("zones/us-central1-a" ->
 // "us-central1-a"); the whole text when it has no '/'.

@@ -77,11 +77,7 @@ TEST(GcpNamesTest, ParsesRfc3339WithOffsetsAndFractions) {
   EXPECT_TRUE(ParseRfc3339("2013-12-13T10:45:23+0800").status().IsInvalidArgument());
 }
 
-TEST(GcpNamesTest, PercentEncodesFilters) {
-  EXPECT_EQ(PercentEncode("labels.skybroker-pipeline = \"p1\""),
-            "labels.skybroker-pipeline%20%3D%20%22p1%22");
-  EXPECT_EQ(PercentEncode("urn:ietf:params:oauth:grant-type:jwt-bearer"),
-            "urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer");
+TEST(GcpNamesTest, LastPathSegment) {
   EXPECT_EQ(LastPathSegment("https://x/projects/p/zones/us-central1-a"), "us-central1-a");
   EXPECT_EQ(LastPathSegment("n1-standard-1"), "n1-standard-1");
 }

@@ -1,4 +1,4 @@
-#include "providers/gcp/gcp_provider.h"
+#include "sky/providers/gcp/gcp_provider.h"
 
 #include <chrono>
 #include <thread>

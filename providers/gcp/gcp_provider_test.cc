@@ -2,7 +2,7 @@
 // (specs/recorded/libcloud-gce) and an OAuth2 token endpoint; every request the adapter sends is
 // checked for method, path, query, bearer token and body shape.
 
-#include "providers/gcp/gcp_provider.h"
+#include "sky/providers/gcp/gcp_provider.h"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 
 #include "providers/gcp/gcp_names.h"
 #include "providers/gcp/gcp_test_util.h"
-#include "providers/http/curl_http_client.h"
+#include "sky/providers/http/curl_http_client.h"
 #include "tests/support/test_http_server.h"
 
 namespace sky::providers::gcp {

@@ -1,13 +1,14 @@
 #pragma once
 // Service-account JWTs for Google's OAuth2 token endpoint (RFC 7519, RFC 7523): base64url,
-// and RS256 (RSASSA-PKCS1-v1_5 over SHA-256) signatures made with OpenSSL's EVP interface
-// from the PEM private key of a service-account key file. OpenSSL stays inside jwt.cc.
+// and RS256 (RSASSA-PKCS1-v1_5 over SHA-256) signatures (auth::SignRs256, over OpenSSL in
+// providers/auth/) made with the PEM private key of a service-account key file.
 // Pure functions; thread-safe.
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "sky/types/base64.h"  // Base64UrlEncode, Base64UrlDecode
 #include "sky/types/clock.h"
 #include "sky/types/result.h"
 
@@ -17,18 +18,6 @@ namespace sky::providers::gcp {
 inline constexpr std::string_view kComputeScope = "https://www.googleapis.com/auth/compute";
 // Lifetime of a signed assertion: Google accepts at most one hour.
 inline constexpr int64_t kJwtLifetimeSeconds = 3600;
-
-// Base64url without padding (RFC 4648 section 5), as JWTs use it.
-std::string Base64UrlEncode(std::string_view bytes);
-// Decodes base64url, with or without '=' padding. InvalidArgument on any other character or
-// an impossible length.
-Result<std::string> Base64UrlDecode(std::string_view text);
-
-// RS256 signature of `data` with the RSA private key in `pem_private_key` (PKCS#8 "BEGIN
-// PRIVATE KEY" as in Google key files, or PKCS#1 "BEGIN RSA PRIVATE KEY"): raw signature bytes.
-// Errors: InvalidArgument when the PEM does not hold an RSA private key; Internal when OpenSSL
-// fails to sign.
-Result<std::string> SignRs256(std::string_view pem_private_key, std::string_view data);
 
 struct JwtClaims {
   std::string issuer;      // iss: the service account's client_email
@@ -44,7 +33,7 @@ JwtClaims ComputeScopeClaims(std::string_view client_email, std::string_view tok
                              const Clock& clock);
 
 // "<header>.<claims>.<signature>", each base64url. The header is {"alg":"RS256","typ":"JWT"}
-// plus "kid" when `key_id` is not empty. Errors: those of SignRs256.
+// plus "kid" when `key_id` is not empty. Errors: those of auth::SignRs256.
 Result<std::string> MakeSignedJwt(const JwtClaims& claims, std::string_view key_id,
                                   std::string_view pem_private_key);
 

@@ -1,4 +1,4 @@
-#include "providers/http/curl_http_client.h"
+#include "sky/providers/http/curl_http_client.h"
 
 #include <curl/curl.h>
 

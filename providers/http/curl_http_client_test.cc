@@ -1,6 +1,6 @@
 // CurlHttpClient against a real local server: round trip, and each transport failure mapped
 // to its Status code.
-#include "providers/http/curl_http_client.h"
+#include "sky/providers/http/curl_http_client.h"
 
 #include <gtest/gtest.h>
 

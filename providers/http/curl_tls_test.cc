@@ -17,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-#include "providers/http/curl_http_client.h"
+#include "sky/providers/http/curl_http_client.h"
 
 extern char** environ;
 

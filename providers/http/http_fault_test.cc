@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "providers/http/curl_http_client.h"
-#include "providers/http/retrying_http_client.h"
+#include "sky/providers/http/curl_http_client.h"
+#include "sky/providers/http/retrying_http_client.h"
 #include "tests/support/test_http_server.h"
 
 namespace sky::providers {

@@ -4,16 +4,10 @@
 #include <regex>
 #include <string>
 
+#include "sky/types/ascii.h"
+
 namespace sky::providers {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -22,7 +16,7 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 // One rule for header names and query parameter names, so a secret cannot slip through by
 // moving from a header into the URL.
 bool IsSensitiveName(std::string_view raw) {
-  const std::string name = Lower(raw);
+  const std::string name = AsciiLower(raw);
   static constexpr std::array<std::string_view, 6> kExact = {
       "key", "sig", "token", "cookie", "set-cookie", "awsaccesskeyid"};
   for (std::string_view exact : kExact) {

@@ -1,4 +1,4 @@
-#include "providers/http/retrying_http_client.h"
+#include "sky/providers/http/retrying_http_client.h"
 
 #include <algorithm>
 #include <cctype>
@@ -48,7 +48,7 @@ std::chrono::milliseconds RetryingHttpClient::NextBackoff(int retry) {
   const long long base = std::max<long long>(0, options_.base_backoff.count());
   const long long cap = std::min<long long>(options_.max_backoff.count(), base << doublings);
   std::uniform_int_distribution<long long> jitter(0, std::max<long long>(0, cap));
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return std::chrono::milliseconds(jitter(rng_));
 }
 

@@ -1,7 +1,7 @@
 // RetryingHttpClient over a scripted in-process HttpClient: backoff bounds and determinism,
 // Retry-After limits, giving up with the last response, classifier, rate limiting on a
 // ManualClock.
-#include "providers/http/retrying_http_client.h"
+#include "sky/providers/http/retrying_http_client.h"
 
 #include <gtest/gtest.h>
 
@@ -168,7 +168,7 @@ TEST_F(RetryingHttpClientTest, SingleAttemptNeverRetries) {
 
 TEST_F(RetryingHttpClientTest, RateLimiterSpacesRequestsOnTheProviderClock) {
   ManualClock clock(100);
-  RateLimiter limiter(clock, {/*rate_per_second=*/2, /*burst=*/2});
+  TokenBucket limiter(clock, {/*rate_per_second=*/2, /*burst=*/2});
   RetryOptions options;
   options.rate_limiter = &limiter;
   // Waiting advances the virtual clock, as real sleeping would advance real time.

@@ -1,6 +1,5 @@
 #include "providers/lambda/lambda_json.h"
 
-#include <cctype>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <utility>
@@ -9,6 +8,7 @@
 #include "providers/lambda/lambda_instance_name.h"
 #include "providers/rest/json_fields.h"
 #include "sky/providers/http_client.h"
+#include "sky/types/ascii.h"
 
 namespace sky::providers::lambda {
 namespace {
@@ -39,12 +39,6 @@ Result<json> Data(std::string_view body, std::string_view what, json::value_t wa
                                    ": no \"data\" of the spec's type");
   }
   return *data;
-}
-
-std::string Upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
 }
 
 InstanceState StateFromStatus(std::string_view status) {
@@ -118,7 +112,7 @@ std::optional<AcceleratorSpec> AcceleratorFromInstanceType(std::string_view inst
       parts[2].empty()) {
     return std::nullopt;
   }
-  AcceleratorSpec spec{Upper(parts[2]), static_cast<int>(count)};
+  AcceleratorSpec spec{AsciiUpper(parts[2]), static_cast<int>(count)};
   if (spec.name == "GENERAL") return std::nullopt;
   if (spec.name == "A100" && parts.size() > 3 && parts[3] == "80gb") spec.name = "A100-80GB";
   return spec;

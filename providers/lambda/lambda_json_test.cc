@@ -4,12 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "providers/lambda/lambda_instance_name.h"
+#include "sky/types/csv.h"
 
 namespace sky::providers::lambda {
 namespace {
@@ -195,11 +198,11 @@ TEST_F(LambdaJsonTest, AcceleratorNamesMatchSkyPilotsLambdaCatalog) {
   ASSERT_EQ(line.rfind("InstanceType,AcceleratorName,AcceleratorCount,", 0), 0u) << line;
   int rows = 0, gpu_rows = 0;
   while (std::getline(in, line)) {
-    std::stringstream fields(line);
-    std::string type, name, count;
-    std::getline(fields, type, ',');
-    std::getline(fields, name, ',');
-    std::getline(fields, count, ',');
+    std::vector<std::string> fields = SplitCsvLine(line);
+    fields.resize(std::max<size_t>(fields.size(), 3));
+    const std::string& type = fields[0];
+    const std::string& name = fields[1];
+    const std::string& count = fields[2];
     ++rows;
     std::optional<AcceleratorSpec> spec = AcceleratorFromInstanceType(type);
     if (name.empty()) {

@@ -6,8 +6,8 @@
 
 #include <filesystem>
 
-#include "providers/http/curl_http_client.h"
-#include "providers/lambda/lambda_provider.h"
+#include "sky/providers/http/curl_http_client.h"
+#include "sky/providers/lambda/lambda_provider.h"
 #include "tests/support/prism_server.h"
 
 namespace sky::providers {

@@ -1,6 +1,5 @@
-#include "providers/lambda/lambda_provider.h"
+#include "sky/providers/lambda/lambda_provider.h"
 
-#include <mutex>
 #include <set>
 #include <utility>
 #include <vector>
@@ -11,6 +10,7 @@
 #include "providers/rest/in_flight_claim.h"
 #include "providers/rest/named_instance.h"
 #include "providers/rest/rest_config.h"
+#include "sky/types/mutex.h"
 
 namespace sky::providers {
 namespace {
@@ -58,10 +58,10 @@ class LambdaProvider final : public Provider {
 
   LambdaConfig config_;
   const rest::BearerJsonClient client_;
-  mutable std::mutex mu_;
-  std::set<std::string> launched_;    // guarded by mu_
-  std::set<std::string> terminated_;  // guarded by mu_
-  std::set<std::string> launching_;   // key digests of launches in flight; guarded by mu_
+  mutable Mutex mu_;
+  std::set<std::string> launched_ SKY_GUARDED_BY(mu_);
+  std::set<std::string> terminated_ SKY_GUARDED_BY(mu_);
+  rest::InFlightKeys launching_;  // key digests of launches in flight
 };
 
 Result<Instance> LambdaProvider::Launch(const LaunchRequest& request) {
@@ -77,7 +77,7 @@ Result<Instance> LambdaProvider::Launch(const LaunchRequest& request) {
                        lambda::EncodeInstanceName(request.idempotency_key, request.tags));
   SKY_ASSIGN_OR_RETURN(std::string digest, lambda::IdempotencyDigest(request.idempotency_key));
   // Two concurrent launches with one key would both miss the other's instance in the lookup.
-  rest::InFlightClaim claim(mu_, launching_, digest);
+  rest::InFlightClaim claim(launching_, digest);
   if (!claim.claimed()) {
     return Status::Unavailable("a launch with idempotency key " + request.idempotency_key +
                                " is already in progress");
@@ -103,7 +103,7 @@ Result<Instance> LambdaProvider::LaunchNew(const LaunchRequest& request,
   SKY_RETURN_IF_ERROR(response);
   SKY_ASSIGN_OR_RETURN(std::string id, lambda::ParseLaunchedId(response->body));
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     launched_.insert(id);
   }
   Instance instance;
@@ -119,7 +119,7 @@ Result<Instance> LambdaProvider::LaunchNew(const LaunchRequest& request,
 Result<Instance> LambdaProvider::DescribeOne(const std::string& id) {
   Result<HttpResponse> response = Call("GET", "/api/v1/instances/" + id, "");
   if (response.status().IsNotFound()) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     const bool ours_ended = terminated_.count(id) > 0;
     if (!ours_ended && launched_.count(id) == 0) return response.status();
     return rest::GoneInstance(id, name(),
@@ -132,7 +132,7 @@ Result<Instance> LambdaProvider::DescribeOne(const std::string& id) {
 }
 
 void LambdaProvider::Refine(Instance& instance) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (terminated_.count(instance.id) == 0) return;
   if (instance.state == InstanceState::kTerminated || instance.state == InstanceState::kStopping) {
     instance.reason = TerminationReason::kUser;
@@ -168,7 +168,7 @@ Status LambdaProvider::Terminate(const std::string& id) {
       Call("POST", "/api/v1/instance-operations/terminate", lambda::TerminateRequestBody(id));
   // Lambda forgets a terminated instance; terminating it again answers 404.
   if (!response.ok() && !response.status().IsNotFound()) return response.status();
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   terminated_.insert(id);
   return Status::Ok();
 }

@@ -1,7 +1,7 @@
 // LambdaProvider over a real CurlHttpClient against the scripted 127.0.0.1 server: the calls
 // it makes, idempotent launch by name, error mapping, and what it remembers of its own
 // terminations. (The Prism tests check the same calls against the vendor spec.)
-#include "providers/lambda/lambda_provider.h"
+#include "sky/providers/lambda/lambda_provider.h"
 
 #include <gtest/gtest.h>
 
@@ -10,8 +10,8 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
-#include "providers/http/curl_http_client.h"
 #include "providers/lambda/lambda_instance_name.h"
+#include "sky/providers/http/curl_http_client.h"
 #include "tests/support/test_http_server.h"
 
 namespace sky::providers {

@@ -4,16 +4,33 @@
 
 namespace sky::providers::rest {
 
-InFlightClaim::InFlightClaim(std::mutex& mu, std::set<std::string>& keys, std::string key)
-    : mu_(mu), keys_(keys), key_(std::move(key)) {
-  std::lock_guard<std::mutex> lock(mu_);
-  claimed_ = keys_.insert(key_).second;
+bool InFlightKeys::Insert(const std::string& key) {
+  MutexLock lock(mu_);
+  return keys_.insert(key).second;
+}
+
+void InFlightKeys::Erase(const std::string& key) {
+  MutexLock lock(mu_);
+  keys_.erase(key);
+}
+
+bool InFlightKeys::Contains(const std::string& key) const {
+  MutexLock lock(mu_);
+  return keys_.count(key) > 0;
+}
+
+size_t InFlightKeys::size() const {
+  MutexLock lock(mu_);
+  return keys_.size();
+}
+
+InFlightClaim::InFlightClaim(InFlightKeys& keys, std::string key)
+    : keys_(keys), key_(std::move(key)) {
+  claimed_ = keys_.Insert(key_);
 }
 
 InFlightClaim::~InFlightClaim() {
-  if (!claimed_) return;
-  std::lock_guard<std::mutex> lock(mu_);
-  keys_.erase(key_);
+  if (claimed_) keys_.Erase(key_);
 }
 
 }  // namespace sky::providers::rest

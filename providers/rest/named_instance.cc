@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "providers/auth/crypto.h"
+#include "sky/providers/auth/crypto.h"
 
 namespace sky::providers::rest {
 

@@ -4,8 +4,9 @@
 #include <ctime>
 #include <utility>
 
-#include "providers/http/curl_http_client.h"
-#include "providers/http/retrying_http_client.h"
+#include "sky/providers/http/curl_http_client.h"
+#include "sky/providers/http/retrying_http_client.h"
+#include "sky/types/civil_time.h"
 
 namespace sky::providers::rest {
 
@@ -15,12 +16,7 @@ std::string EnvOr(const char* name, std::string_view fallback) {
 }
 
 std::string SystemUtcNow() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
+  return FormatIsoUtc(static_cast<int64_t>(std::time(nullptr)));
 }
 
 std::string TrimTrailingSlashes(std::string url) {

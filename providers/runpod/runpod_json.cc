@@ -2,13 +2,14 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <nlohmann/json.hpp>
 #include <utility>
 
 #include "providers/http/redact.h"
 #include "providers/rest/json_fields.h"
 #include "sky/providers/http_client.h"
+#include "sky/types/ascii.h"
+#include "sky/types/civil_time.h"
 
 namespace sky::providers::runpod {
 namespace {
@@ -37,26 +38,18 @@ void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
   }
 }
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 // "2024-07-12T19:14:40.144Z" (or with a space for the T) as seconds since the Unix epoch.
 double ParseTimestamp(const std::string& text) {
-  std::tm tm{};
+  CivilTime time;
+  int year = 0;
   char sep = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                  &sep, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 7 ||
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d", &year, &time.month, &time.day, &sep,
+                  &time.hour, &time.minute, &time.second) != 7 ||
       (sep != 'T' && sep != ' ')) {
     return 0;
   }
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  return static_cast<double>(timegm(&tm));
+  time.year = year;
+  return static_cast<double>(UnixSecondsFromCivil(time));
 }
 
 std::map<std::string, std::string> TagsFromEnv(const json& pod) {
@@ -248,7 +241,7 @@ std::string PodCreateBody(const PodCreate& pod) {
 // it has no error codes, so this is the one place that reads capacity and quota from the
 // message. Returns "capacity", "quota" or "" (none of them).
 std::string_view ResourceReasonFromText(std::string_view detail) {
-  const std::string lower = Lower(detail);
+  const std::string lower = AsciiLower(detail);
   if (lower.find("no longer any instances available") != std::string::npos ||
       lower.find("no instances available") != std::string::npos ||
       lower.find("not enough free gpus") != std::string::npos) {

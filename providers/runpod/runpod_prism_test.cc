@@ -14,9 +14,9 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "providers/http/curl_http_client.h"
+#include "sky/providers/http/curl_http_client.h"
+#include "sky/providers/runpod/runpod_provider.h"
 #include "tests/support/prism_server.h"
-#include "providers/runpod/runpod_provider.h"
 
 namespace sky::providers {
 namespace {

@@ -1,7 +1,6 @@
-#include "providers/runpod/runpod_provider.h"
+#include "sky/providers/runpod/runpod_provider.h"
 
 #include <map>
-#include <mutex>
 #include <set>
 #include <utility>
 #include <vector>
@@ -11,6 +10,7 @@
 #include "providers/rest/named_instance.h"
 #include "providers/rest/rest_config.h"
 #include "providers/runpod/runpod_json.h"
+#include "sky/types/mutex.h"
 
 namespace sky::providers {
 namespace {
@@ -77,12 +77,12 @@ class RunPodProvider final : public Provider {
     if (!IsPodId(id)) return Status::InvalidArgument("not a RunPod pod id: \"" + id + "\"");
     {
       // Recorded first, so a Describe racing the delete does not call it a preemption.
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       terminated_.insert(id);
     }
     Result<HttpResponse> response = client_.Call("DELETE", config_.endpoint + "/pods/" + id, "");
     if (response.ok() || response.status().IsNotFound()) return Status::Ok();
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     terminated_.erase(id);
     return response.status();
   }
@@ -93,7 +93,7 @@ class RunPodProvider final : public Provider {
                          client_.Call("GET", config_.catalog_endpoint + path_and_query, ""));
     SKY_ASSIGN_OR_RETURN(runpod::GpuCatalog catalog,
                          runpod::ParseGpuCatalog(response.body, config_.utc_now()));
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     for (const auto& [name, id] : catalog.gpu_type_ids) gpu_type_ids_[name] = id;
     return catalog;
   }
@@ -108,7 +108,7 @@ class RunPodProvider final : public Provider {
     Result<HttpResponse> response =
         client_.Call("GET", config_.endpoint + "/pods/" + id + "?includeMachine=true", "");
     if (response.status().IsNotFound()) {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       if (terminated_.count(id) == 0) return response.status();
       return rest::GoneInstance(id, name(), TerminationReason::kUser);
     }
@@ -120,7 +120,7 @@ class RunPodProvider final : public Provider {
 
   // A pod this provider terminated ended by the user's request, not by preemption.
   void Refine(Instance& instance) const {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     if (instance.state == InstanceState::kTerminated && terminated_.count(instance.id) > 0) {
       instance.reason = TerminationReason::kUser;
     }
@@ -133,16 +133,16 @@ class RunPodProvider final : public Provider {
   // Errors through runpod::StatusFromError; GETs and DELETEs by id may be retried, pod
   // creation (POST) never is.
   const rest::BearerJsonClient client_;
-  mutable std::mutex mu_;
-  std::set<std::string> terminated_;                 // guarded by mu_
-  std::set<std::string> launching_;                  // pod names in flight; guarded by mu_
-  std::map<std::string, std::string> gpu_type_ids_;  // guarded by mu_
+  mutable Mutex mu_;
+  std::set<std::string> terminated_ SKY_GUARDED_BY(mu_);
+  rest::InFlightKeys launching_;  // pod names in flight
+  std::map<std::string, std::string> gpu_type_ids_ SKY_GUARDED_BY(mu_);
 };
 
 Result<std::string> RunPodProvider::GpuTypeId(const std::string& accelerator) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       auto it = gpu_type_ids_.find(accelerator);
       if (it != gpu_type_ids_.end()) return it->second;
     }
@@ -179,7 +179,7 @@ Result<runpod::PodCreate> RunPodProvider::PodFor(const LaunchRequest& request) {
 Result<Instance> RunPodProvider::Launch(const LaunchRequest& request) {
   SKY_ASSIGN_OR_RETURN(runpod::PodCreate pod, PodFor(request));
   // Two concurrent launches with one key would both miss the other's pod in the lookup.
-  rest::InFlightClaim claim(mu_, launching_, pod.name);
+  rest::InFlightClaim claim(launching_, pod.name);
   if (!claim.claimed()) {
     return Status::Unavailable("a launch with idempotency key " + request.idempotency_key +
                                " is already in progress");

@@ -1,14 +1,14 @@
 // RunPodProvider over a real CurlHttpClient against the scripted 127.0.0.1 server: the calls
 // it makes, idempotent launch by pod name, spot as interruptible, preemption detection, and
 // error mapping. (The Prism tests check the same calls against the vendor specs.)
-#include "providers/runpod/runpod_provider.h"
+#include "sky/providers/runpod/runpod_provider.h"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "providers/auth/crypto.h"
-#include "providers/http/curl_http_client.h"
+#include "sky/providers/auth/crypto.h"
+#include "sky/providers/http/curl_http_client.h"
 #include "tests/support/test_http_server.h"
 
 namespace sky::providers {

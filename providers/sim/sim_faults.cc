@@ -39,7 +39,7 @@ bool SimFaults::Throttled(double now) const {
 }
 
 SimFault SimFaults::Next(double now, bool acts) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (Throttled(now)) {
     ++throttled_;
     return SimFault::kThrottled;
@@ -81,7 +81,7 @@ Status SimFaults::Fail(SimFault fault, const char* operation, bool acts) const {
 }
 
 void SimFaults::AddTo(SimStats& stats) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   stats.injected_errors += errors_;
   stats.injected_timeouts += timeouts_;
   stats.injected_throttles += throttled_;

@@ -9,10 +9,10 @@
 // Thread-safe.
 
 #include <cstdint>
-#include <mutex>
 #include <random>
 
 #include "sky/providers/sim_provider.h"
+#include "sky/types/mutex.h"
 #include "sky/types/status.h"
 
 namespace sky::providers {
@@ -32,7 +32,7 @@ class SimFaults {
   // The fault of one call made at clock time `now`. `acts`: the call changes the cloud
   // (launch, terminate), so half of its timeouts come after the change took effect; for a
   // read a timeout is always kTimeoutBefore.
-  SimFault Next(double now, bool acts);
+  SimFault Next(double now, bool acts) SKY_EXCLUDES(mu_);
 
   // Whether `now` falls inside a throttling burst: the first throttle_burst_seconds of every
   // throttle_burst_every_seconds of clock time (bursts start at clock multiples of it).
@@ -42,10 +42,10 @@ class SimFaults {
   // message of a timeout then warns that the call may have taken effect). Sleeps
   // timeout_seconds of real time first for a timeout: call it without holding a lock.
   // REQUIRES: fault != kNone.
-  Status Fail(SimFault fault, const char* operation, bool acts) const;
+  Status Fail(SimFault fault, const char* operation, bool acts) const SKY_EXCLUDES(mu_);
 
   // Adds the counts of injected faults to `stats`.
-  void AddTo(SimStats& stats) const;
+  void AddTo(SimStats& stats) const SKY_EXCLUDES(mu_);
 
  private:
   const double error_rate_;
@@ -53,11 +53,11 @@ class SimFaults {
   const double timeout_seconds_;
   const double burst_every_;
   const double burst_seconds_;
-  mutable std::mutex mu_;
-  std::mt19937_64 rng_;    // guarded by mu_
-  int64_t errors_ = 0;     // guarded by mu_
-  int64_t timeouts_ = 0;   // guarded by mu_
-  int64_t throttled_ = 0;  // guarded by mu_
+  mutable Mutex mu_;
+  std::mt19937_64 rng_ SKY_GUARDED_BY(mu_);
+  int64_t errors_ SKY_GUARDED_BY(mu_) = 0;
+  int64_t timeouts_ SKY_GUARDED_BY(mu_) = 0;
+  int64_t throttled_ SKY_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace sky::providers

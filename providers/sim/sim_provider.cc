@@ -59,7 +59,7 @@ Result<std::unique_ptr<SimProvider>> SimProvider::Open(std::vector<Offer> offers
   }
   auto sim = std::make_unique<SimProvider>(std::move(offers), clock, std::move(options));
   if (loaded) {
-    std::lock_guard<std::mutex> lock(sim->mu_);
+    MutexLock lock(sim->mu_);
     sim->state_ = std::move(*loaded);
     sim->RebuildIndexesLocked();
   }
@@ -161,7 +161,7 @@ Result<Instance> SimProvider::Launch(const LaunchRequest& request) {
 
 Result<Instance> SimProvider::LaunchAndStore(const LaunchRequest& request) {
   const double now = clock_.NowSeconds();
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   Result<Instance> result = LaunchLocked(request, now);
   SKY_RETURN_IF_ERROR(FlushLocked());
   return result;
@@ -297,7 +297,7 @@ Result<std::vector<Instance>> SimProvider::Describe(const std::vector<std::strin
   if (SimFault fault = faults_->Next(now, false); fault != SimFault::kNone) {
     return faults_->Fail(fault, "describe", false);
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   RefreshLocked(now);
   SKY_RETURN_IF_ERROR(FlushLocked());
   std::vector<Instance> out;
@@ -315,7 +315,7 @@ Result<std::vector<Instance>> SimProvider::ListByTag(const std::string& key,
   if (SimFault fault = faults_->Next(now, false); fault != SimFault::kNone) {
     return faults_->Fail(fault, "list_by_tag", false);
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   RefreshLocked(now);
   SKY_RETURN_IF_ERROR(FlushLocked());
   std::vector<Instance> out;
@@ -338,7 +338,7 @@ Status SimProvider::Terminate(const std::string& id) {
 }
 
 Status SimProvider::TerminateAndStore(const std::string& id, double now) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   RefreshLocked(now);
   auto it = state_.instances.find(id);
   if (it != state_.instances.end() && IsLive(it->second.instance)) {
@@ -350,7 +350,7 @@ Status SimProvider::TerminateAndStore(const std::string& id, double now) {
 }
 
 SimStats SimProvider::stats() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   SimStats s = state_.stats;
   s.live = live_;
   s.duplicate_attempts = CountDuplicateAttempts(state_.instances);
@@ -360,7 +360,7 @@ SimStats SimProvider::stats() const {
 
 std::vector<Instance> SimProvider::AllInstances() const {
   const double now = clock_.NowSeconds();
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   std::vector<Instance> out;
   out.reserve(state_.instances.size());
   for (const auto& [id, sim] : state_.instances) out.push_back(ViewLocked(sim, now));

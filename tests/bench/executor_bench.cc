@@ -5,12 +5,10 @@
 // and stage transitions, each its own SQLite transaction) and peak RSS.
 // Run: build-*/tests/bench/executor_bench [--pipelines=N]
 #include <benchmark/benchmark.h>
-#include <stdlib.h>
 #include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -18,16 +16,16 @@
 
 #include "sky/broker/catalog_service.h"
 #include "sky/broker/executor.h"
+#include "sky/broker/executor_world.h"
 #include "sky/broker/pipeline_store.h"
 #include "sky/broker/plan_service.h"
 #include "sky/planner/network.h"
 #include "sky/providers/sim_provider.h"
 #include "sky/types/clock.h"
+#include "tests/support/temp_dir.h"
 
 namespace sky::broker {
 namespace {
-
-namespace fs = std::filesystem;
 
 int g_pipelines = 1000;
 
@@ -36,14 +34,6 @@ double PeakRssMb() {
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
-
-class BenchTokens final : public TokenMinter {
- public:
-  std::string TokenFor(std::string_view key) const override { return "t-" + std::string(key); }
-  std::string Hash(std::string_view token) const override {
-    return std::to_string(std::hash<std::string_view>()(token));
-  }
-};
 
 // tokenize (CPU) -> train (A100 or L4, checkpointed) -> eval (CPU); runtimes vary by pipeline.
 std::string Spec(int i) {
@@ -58,22 +48,22 @@ std::string Spec(int i) {
       {"name": "eval", "after": ["train"], "resources": {"cpus": 4}, "runtime_hours": 0.25}]})";
 }
 
+// The executor world of replay and the tests (sim, store, executor, tokens) with the bundled
+// catalog behind its planner, the store a SQLite file in a temp dir.
 struct World {
-  ManualClock clock{1.7e9};
-  std::string dir;
-  std::unique_ptr<CatalogService> catalog;
+  ::sky::testing::TempDir dir{"sky_exec_bench_"};
+  std::unique_ptr<ExecutorWorld> world;
+  std::unique_ptr<CatalogService> catalog;  // on the world's clock
   std::unique_ptr<PlanService> plans;
-  std::unique_ptr<providers::SimProvider> sim;
-  std::unique_ptr<PipelineStore> store;
-  BenchTokens tokens;
-  std::unique_ptr<Executor> executor;
 };
 
 Status Build(World& w) {
-  std::string pattern = (fs::temp_directory_path() / "sky_exec_bench_XXXXXX").string();
-  if (!mkdtemp(pattern.data())) return Status::Internal("mkdtemp failed");
-  w.dir = pattern;
-  SKY_ASSIGN_OR_RETURN(w.catalog, CatalogService::Open(":memory:", &w.clock));
+  if (w.dir.path().empty()) return Status::Internal("mkdtemp failed");
+  ExecutorWorldOptions world;
+  world.start_seconds = 1.7e9;
+  world.store_path = w.dir.Path("broker.db");
+  w.world = std::make_unique<ExecutorWorld>(world);
+  SKY_ASSIGN_OR_RETURN(w.catalog, CatalogService::Open(":memory:", &w.world->clock()));
   SKY_RETURN_IF_ERROR(
       w.catalog->Ingest({std::string(SKY_SOURCE_DIR) + "/data/catalog"}, {}).status());
   SKY_ASSIGN_OR_RETURN(auto network, planner::NetworkModel::LoadFromDirectory(
@@ -83,13 +73,12 @@ Status Build(World& w) {
   providers::SimOptions sim;
   sim.spot_preemption_rate_per_hour = 0.1;
   sim.boot_seconds = 90;
-  w.sim = std::make_unique<providers::SimProvider>(w.catalog->Snapshot()->offers(), w.clock, sim);
-  SKY_ASSIGN_OR_RETURN(w.store, PipelineStore::Open(w.dir + "/broker.db"));
+  w.world->StartSim(w.catalog->Snapshot()->offers(), sim);
+  SKY_RETURN_IF_ERROR(w.world->OpenStore());
   ExecutorOptions options;
   options.poll_seconds = 60;
-  SKY_ASSIGN_OR_RETURN(w.executor, Executor::Create(*w.store, *w.plans, {w.sim.get()}, w.clock,
-                                                    w.tokens, options));
-  return w.executor->Recover();
+  SKY_RETURN_IF_ERROR(w.world->StartExecutor(*w.plans, options));
+  return w.world->executor().Recover();
 }
 
 void BM_Executor1000Pipelines(benchmark::State& state) {
@@ -100,24 +89,27 @@ void BM_Executor1000Pipelines(benchmark::State& state) {
       state.SkipWithError(s.ToString().c_str());
       return;
     }
+    Executor& executor = w.world->executor();
+    ManualClock& clock = w.world->clock();
+    PipelineStore& store = w.world->store();
     state.ResumeTiming();
     const auto start = std::chrono::steady_clock::now();
-    for (int i = 0; i < g_pipelines; ++i) (void)w.executor->Submit("bench", Spec(i));
-    const double sim_start = w.clock.NowSeconds();
-    while (w.executor->active() > 0) {
-      w.executor->RunDue();
-      auto wait = w.executor->NextWakeIn();
-      if (wait && *wait > 0) w.clock.Advance(*wait);
+    for (int i = 0; i < g_pipelines; ++i) (void)executor.Submit("bench", Spec(i));
+    const double sim_start = clock.NowSeconds();
+    while (executor.active() > 0) {
+      executor.RunDue();
+      auto wait = executor.NextWakeIn();
+      if (wait && *wait > 0) clock.Advance(*wait);
     }
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     state.PauseTiming();
     int64_t transitions = 0, succeeded = 0, replans = 0;
     std::map<std::string, int> failures;  // why pipelines did not succeed, by reason
-    auto listed = w.store->ListPipelines({"bench", std::nullopt, 0, 0});
+    auto listed = store.ListPipelines({"bench", std::nullopt, 0, 0});
     for (const auto& p : *listed) {
-      auto log = w.store->Transitions(p.id);
+      auto log = store.Transitions(p.id);
       transitions += static_cast<int64_t>(log->size());
-      auto events = w.store->Events(p.id);
+      auto events = store.Events(p.id);
       for (const auto& e : *events) replans += e.kind == "replan";
       succeeded += p.state == PipelineState::kSucceeded;
       if (p.state == PipelineState::kSucceeded) continue;
@@ -129,21 +121,22 @@ void BM_Executor1000Pipelines(benchmark::State& state) {
       }
     }
     for (const auto& [reason, count] : failures) std::fprintf(stderr, "%5d  %s\n", count, reason.c_str());
-    const auto stats = w.sim->stats();
+    const auto stats = w.world->sim().stats();
     state.counters["pipelines"] = g_pipelines;
     state.counters["succeeded"] = static_cast<double>(succeeded);
     state.counters["transitions"] = static_cast<double>(transitions);
     state.counters["transitions_per_s"] = static_cast<double>(transitions) / wall;
     state.counters["wall_s"] = wall;
-    state.counters["sim_hours"] = (w.clock.NowSeconds() - sim_start) / 3600;
+    state.counters["sim_hours"] = (clock.NowSeconds() - sim_start) / 3600;
     state.counters["preemptions"] = static_cast<double>(stats.preemptions);
     state.counters["launches"] = static_cast<double>(stats.launches);
     state.counters["replans"] = static_cast<double>(replans);
     state.counters["live_left"] = static_cast<double>(stats.live);
     state.counters["peak_rss_mb"] = PeakRssMb();
-    w.executor.reset();
-    w.store.reset();
-    fs::remove_all(w.dir);
+    w.world->StopExecutor();  // then what it used, in the reverse order of Build
+    w.plans.reset();
+    w.catalog.reset();
+    w.world.reset();
     state.ResumeTiming();
   }
 }

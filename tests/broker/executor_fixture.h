@@ -4,49 +4,40 @@
 // RunUntilTerminal, so failover timeouts run without sleeping.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "sky/broker/catalog_service.h"
 #include "sky/broker/executor.h"
+#include "sky/broker/executor_world.h"
 #include "sky/broker/pipeline_store.h"
 #include "sky/broker/plan_service.h"
 #include "sky/planner/network.h"
 #include "sky/providers/sim_provider.h"
 #include "sky/types/clock.h"
+#include "tests/support/fake_token_minter.h"
+#include "tests/support/offer_builder.h"
+#include "tests/support/status_matchers.h"
+#include "tests/support/temp_dir.h"
 
 namespace sky::testing {
-
-// Tokens without OpenSSL: the broker only needs determinism per key and a stable hash.
-class TestTokens final : public broker::TokenMinter {
- public:
-  std::string TokenFor(std::string_view key) const override { return "tok-" + std::string(key); }
-  std::string Hash(std::string_view token) const override {
-    return "h" + std::to_string(std::hash<std::string_view>()(token));
-  }
-};
 
 inline Offer MakeTestOffer(const std::string& provider, const std::string& region,
                            const std::string& zone, const std::string& type,
                            const std::string& gpu, int count, Market market, double price) {
-  Offer o;
-  o.provider = provider;
-  o.region = region;
-  o.zone = zone;
-  o.instance_type = type;
-  o.accelerator = gpu;
-  o.accelerator_count = count;
-  o.accelerator_memory_gb = gpu.empty() ? 0 : 80;
-  o.vcpus = 12;
-  o.memory_gb = 85;
-  o.market = market;
-  o.price_per_hour = price;
-  o.id = MakeOfferId(o);
-  return o;
+  return OfferBuilder()
+      .Provider(provider)
+      .Region(region)
+      .Zone(zone)
+      .Type(type)
+      .Gpu(gpu, count, gpu.empty() ? 0 : 80)
+      .Cpus(12)
+      .MemoryGb(85)
+      .Market(market)
+      .Price(price)
+      .Build();
 }
 
 // A100 spot in three zones of gcp:us-central1 ($1.00, $1.10, $1.20) and one of
@@ -85,48 +76,49 @@ class ExecutorFixture : public ::testing::Test {
   static constexpr double kStart = 1.7e9;
 
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("sky_exec_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto catalog = broker::CatalogService::Open(":memory:", &clock_);
-    ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
+    ASSERT_FALSE(dir_.path().empty()) << "no temp dir";
+    broker::ExecutorWorldOptions world;
+    world.start_seconds = kStart;
+    world.store_path = dir_.Path("broker.db");
+    world.tokens = &tokens_;
+    world_ = std::make_unique<broker::ExecutorWorld>(world);
+    auto catalog = broker::CatalogService::Open(":memory:", &clock());
+    ASSERT_OK(catalog);
     catalog_ = std::move(*catalog);
-    ASSERT_TRUE(catalog_->ApplyProviderOffers("gcp", TestOffers(), {}).ok());
+    ASSERT_OK(catalog_->ApplyProviderOffers("gcp", TestOffers(), {}));
     auto network = planner::NetworkModel::LoadFromDirectory(SKY_SOURCE_DIR "/data/network");
-    ASSERT_TRUE(network.ok()) << network.status().ToString();
+    ASSERT_OK(network);
     plans_ = std::make_unique<broker::PlanService>(*catalog_, std::move(*network),
                                                    std::vector<std::string>{});
     sim_options_.boot_seconds = 60;
-    sim_ = std::make_unique<providers::SimProvider>(TestOffers(), clock_, sim_options_);
+    world_->StartSim(TestOffers(), sim_options_);
     OpenStore();
     options_.poll_seconds = 30;
   }
 
   void TearDown() override {
-    executor_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
+    if (world_) world_->StopExecutor();  // then what it used, in the reverse order of SetUp
+    plans_.reset();
+    catalog_.reset();
+    world_.reset();
   }
 
-  void OpenStore() {
-    auto store = broker::PipelineStore::Open((dir_ / "broker.db").string());
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(*store);
-  }
+  // (Re)opens the store on broker.db, as after a restart (the executor goes first).
+  void OpenStore() { ASSERT_OK(world_->OpenStore()); }
 
-  // Builds the executor in front of `provider` (the sim, or a wrapper around it).
+  // Builds the executor in front of `provider` (the sim, or a wrapper around it), recovered.
   void StartExecutor(providers::Provider& provider) {
-    auto executor = broker::Executor::Create(*store_, *plans_, {&provider}, clock_, tokens_,
-                                             options_);
-    ASSERT_TRUE(executor.ok()) << executor.status().ToString();
-    executor_ = std::move(*executor);
-    ASSERT_TRUE(executor_->Recover().ok());
+    ASSERT_OK(world_->StartExecutor(*plans_, options_, &provider));
+    ASSERT_OK(executor().Recover());
   }
+
+  ManualClock& clock() { return world_->clock(); }
+  providers::SimProvider& sim() { return world_->sim(); }
+  broker::PipelineStore& store() { return world_->store(); }
+  broker::Executor& executor() { return world_->executor(); }
 
   std::string Submit(const std::string& spec) {
-    auto id = executor_->Submit("team-a", spec);
+    auto id = executor().Submit("team-a", spec);
     EXPECT_TRUE(id.ok()) << id.status().ToString();
     return id.ok() ? *id : "";
   }
@@ -134,31 +126,32 @@ class ExecutorFixture : public ::testing::Test {
   // Runs due steps, jumping the clock to the next wake, until `id` is terminal or `max_hours`
   // of clock time pass. Returns the final state.
   broker::PipelineState RunUntilTerminal(const std::string& id, double max_hours = 48) {
-    const double stop = clock_.NowSeconds() + max_hours * 3600;
-    while (clock_.NowSeconds() < stop) {
-      executor_->RunDue();
-      auto p = store_->GetPipeline(id);
+    const double stop = clock().NowSeconds() + max_hours * 3600;
+    while (clock().NowSeconds() < stop) {
+      executor().RunDue();
+      auto p = store().GetPipeline(id);
       if (p.ok() && broker::IsTerminal(p->state)) return p->state;
-      auto wait = executor_->NextWakeIn();
-      clock_.Advance(wait ? std::max(*wait, 1.0) : 30.0);
+      auto wait = executor().NextWakeIn();
+      clock().Advance(wait ? std::max(*wait, 1.0) : 30.0);
     }
-    return store_->GetPipeline(id)->state;
+    return store().GetPipeline(id)->state;
   }
 
   // Runs due steps for `seconds` of clock time.
   void RunFor(double seconds) {
-    const double stop = clock_.NowSeconds() + seconds;
-    while (clock_.NowSeconds() < stop) {
-      executor_->RunDue();
-      auto wait = executor_->NextWakeIn();
-      clock_.Advance(std::min(stop - clock_.NowSeconds() + 0.001, wait ? std::max(*wait, 1.0) : 30.0));
+    const double stop = clock().NowSeconds() + seconds;
+    while (clock().NowSeconds() < stop) {
+      executor().RunDue();
+      auto wait = executor().NextWakeIn();
+      const double step = wait ? std::max(*wait, 1.0) : 30.0;
+      clock().Advance(std::min(stop - clock().NowSeconds() + 0.001, step));
     }
-    executor_->RunDue();
+    executor().RunDue();
   }
 
   std::vector<broker::EventRecord> EventsOf(const std::string& id, const std::string& kind) {
     std::vector<broker::EventRecord> out;
-    auto events = store_->Events(id);  // named: a range-for over *temporary would dangle
+    auto events = store().Events(id);  // named: a range-for over *temporary would dangle
     for (auto& e : *events) {
       if (e.kind == kind) out.push_back(e);
     }
@@ -168,7 +161,7 @@ class ExecutorFixture : public ::testing::Test {
   // The event log as text, for failure messages.
   std::string EventLog(const std::string& id) {
     std::string text;
-    auto events = store_->Events(id);
+    auto events = store().Events(id);
     if (!events.ok()) return events.status().ToString();
     for (const auto& e : *events) {
       text += e.kind + " " + e.stage.value_or("-") + ": " + e.message + "\n";
@@ -178,23 +171,20 @@ class ExecutorFixture : public ::testing::Test {
 
   std::vector<broker::AttemptRecord> AttemptsOf(const std::string& id, const std::string& stage) {
     std::vector<broker::AttemptRecord> out;
-    auto attempts = store_->Attempts(id);
+    auto attempts = store().Attempts(id);
     for (auto& a : *attempts) {
       if (a.stage == stage) out.push_back(a);
     }
     return out;
   }
 
-  std::filesystem::path dir_;
-  ManualClock clock_{kStart};
+  TempDir dir_{"sky_exec_"};
+  FakeTokenMinter tokens_;
+  std::unique_ptr<broker::ExecutorWorld> world_;  // its clock is the catalog's too
   std::unique_ptr<broker::CatalogService> catalog_;
   std::unique_ptr<broker::PlanService> plans_;
   providers::SimOptions sim_options_;
-  std::unique_ptr<providers::SimProvider> sim_;
-  std::unique_ptr<broker::PipelineStore> store_;
-  TestTokens tokens_;
   broker::ExecutorOptions options_;
-  std::unique_ptr<broker::Executor> executor_;
 };
 
 }  // namespace sky::testing

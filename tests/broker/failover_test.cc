@@ -29,7 +29,7 @@ bool Contains(const std::string& text, const std::string& part) {
 }
 
 TEST_F(FailoverTest, PreemptionMidStageMovesTheStageAndFinishes) {
-  PreemptingProvider cloud(*sim_, clock_, "train", 1.5 * 3600);
+  PreemptingProvider cloud(sim(), clock(), "train", 1.5 * 3600);
   StartExecutor(cloud);
   const std::string id = Submit(ThreeStageSpec(12));
   ASSERT_EQ(RunUntilTerminal(id), PipelineState::kSucceeded);
@@ -42,7 +42,7 @@ TEST_F(FailoverTest, PreemptionMidStageMovesTheStageAndFinishes) {
   EXPECT_EQ(train[1].outcome, "succeeded");
   // 1.5 h after launch, less the 60 s boot: two 30-minute checkpoints of 4 h were saved.
   bool resumed = false;
-  for (const auto& inst : sim_->AllInstances()) {
+  for (const auto& inst : sim().AllInstances()) {
     if (inst.id == train[1].instance_id) {
       resumed = inst.tags.at(providers::kTagResumeFrom) == "0.250000";
     }
@@ -50,13 +50,13 @@ TEST_F(FailoverTest, PreemptionMidStageMovesTheStageAndFinishes) {
   EXPECT_TRUE(resumed) << "the second attempt resumes from the last checkpoint";
   EXPECT_EQ(EventsOf(id, "preempted").size(), 1u);
   ASSERT_FALSE(EventsOf(id, "replan").empty());
-  EXPECT_EQ(sim_->stats().live, 0);
-  EXPECT_EQ(sim_->stats().duplicate_attempts, 0);
+  EXPECT_EQ(sim().stats().live, 0);
+  EXPECT_EQ(sim().stats().duplicate_attempts, 0);
 }
 
 TEST_F(FailoverTest, CapacityErrorsWalkDownTheCandidates) {
   const std::set<std::string> full = {"us-central1-a", "europe-west4-a", "us-central1-b"};
-  RefusingProvider cloud(*sim_, [&](const providers::LaunchRequest& r) {
+  RefusingProvider cloud(sim(), [&](const providers::LaunchRequest& r) {
     if (r.offer.market == Market::kSpot && full.count(r.offer.zone)) {
       return Status::ResourceExhausted("ZONE_RESOURCE_POOL_EXHAUSTED in " + r.offer.zone)
           .WithReason("capacity");
@@ -76,11 +76,11 @@ TEST_F(FailoverTest, CapacityErrorsWalkDownTheCandidates) {
   EXPECT_EQ(train[3].location, "gcp:us-central1:us-central1-c") << "the cheapest place left";
   EXPECT_EQ(train[3].market, "spot");
   EXPECT_EQ(EventsOf(id, "capacity").size(), 3u);
-  EXPECT_EQ(sim_->stats().live, 0);
+  EXPECT_EQ(sim().stats().live, 0);
 }
 
 TEST_F(FailoverTest, QuotaErrorBlocksTheWholeRegion) {
-  RefusingProvider cloud(*sim_, [](const providers::LaunchRequest& r) {
+  RefusingProvider cloud(sim(), [](const providers::LaunchRequest& r) {
     if (r.offer.accelerator == "A100" && r.offer.region == "us-central1") {
       return Status::ResourceExhausted("QUOTA_EXCEEDED: NVIDIA_A100_GPUS in us-central1")
           .WithReason("quota");
@@ -101,7 +101,7 @@ TEST_F(FailoverTest, QuotaErrorBlocksTheWholeRegion) {
 
 TEST_F(FailoverTest, ThrottlingBacksOffAndNeverFailsOver) {
   int throttles = 4;
-  RefusingProvider cloud(*sim_, [&](const providers::LaunchRequest& r) {
+  RefusingProvider cloud(sim(), [&](const providers::LaunchRequest& r) {
     if (r.offer.accelerator == "A100" && throttles > 0) {
       --throttles;
       return Status::Unavailable("RequestLimitExceeded (HTTP 429)").WithReason("throttled");
@@ -121,11 +121,11 @@ TEST_F(FailoverTest, ThrottlingBacksOffAndNeverFailsOver) {
   EXPECT_EQ(train_keys.size(), 1u) << "every retry reuses the idempotency key";
   EXPECT_EQ(EventsOf(id, "throttled").size(), 4u);
   EXPECT_TRUE(EventsOf(id, "capacity").empty());
-  EXPECT_EQ(sim_->stats().launches, 3) << "one instance per stage";
+  EXPECT_EQ(sim().stats().launches, 3) << "one instance per stage";
 }
 
 TEST_F(FailoverTest, DeadlineThatBecomesTightForcesOnDemand) {
-  PreemptingProvider cloud(*sim_, clock_, "train", 3 * 3600);
+  PreemptingProvider cloud(sim(), clock(), "train", 3 * 3600);
   StartExecutor(cloud);
   const std::string id = Submit(ThreeStageSpec(6));
   ASSERT_EQ(RunUntilTerminal(id), PipelineState::kSucceeded);
@@ -137,13 +137,13 @@ TEST_F(FailoverTest, DeadlineThatBecomesTightForcesOnDemand) {
   ASSERT_EQ(deadline.size(), 1u);
   EXPECT_TRUE(Contains(deadline[0].message, "switching 'train' to on-demand"))
       << deadline[0].message;
-  auto p = store_->GetPipeline(id);
+  auto p = store().GetPipeline(id);
   EXPECT_LE(p->updated_at, p->created_at + 6 * 3600) << "the deadline is met";
 }
 
 // Regression: an on-demand move forced by blocked spot zones was blamed on the deadline.
 TEST_F(FailoverTest, OnDemandAfterEverySpotZoneIsBlockedIsNotBlamedOnTheDeadline) {
-  PreemptingProvider cloud(*sim_, clock_, "train", 600, /*times=*/3);
+  PreemptingProvider cloud(sim(), clock(), "train", 600, /*times=*/3);
   StartExecutor(cloud);
   const std::string id = Submit(ThreeStageSpec(
       24, R"(, "constraints": {"regions": ["us-central1"]})"));
@@ -158,11 +158,11 @@ TEST_F(FailoverTest, OnDemandAfterEverySpotZoneIsBlockedIsNotBlamedOnTheDeadline
 }
 
 TEST_F(FailoverTest, StageFailingThreeTimesFailsThePipelineWithItsLogs) {
-  FailingCommandProvider cloud(*sim_, "train", 3);
+  FailingCommandProvider cloud(sim(), "train", 3);
   StartExecutor(cloud);
   const std::string id = Submit(ThreeStageSpec(24));
   ASSERT_EQ(RunUntilTerminal(id), PipelineState::kFailed);
-  auto p = store_->GetPipeline(id);
+  auto p = store().GetPipeline(id);
   EXPECT_EQ(Stage(*p, "prep").state, StageState::kSucceeded);
   EXPECT_EQ(Stage(*p, "train").state, StageState::kFailed);
   EXPECT_EQ(Stage(*p, "train").failures, 3);
@@ -171,14 +171,14 @@ TEST_F(FailoverTest, StageFailingThreeTimesFailsThePipelineWithItsLogs) {
   ASSERT_EQ(train.size(), 3u);
   for (const auto& a : train) EXPECT_EQ(a.outcome, "failed");
   bool logged = false;
-  auto transitions = store_->Transitions(id);
+  auto transitions = store().Transitions(id);
   for (const auto& t : *transitions) {
     if (t.stage == std::optional<std::string>("train") && t.to_state == "failed") {
       logged = Contains(t.reason, "exit 3") && Contains(t.reason, "CUDA out of memory");
     }
   }
   EXPECT_TRUE(logged) << "the failure carries the exit code and the last log lines";
-  EXPECT_EQ(sim_->stats().live, 0);
+  EXPECT_EQ(sim().stats().live, 0);
 }
 
 }  // namespace

@@ -1,16 +1,16 @@
 #pragma once
 // Fault-injecting providers for the executor's scenario tests (STYLE.md "forwarding wrapper"):
 // each forwards to a real provider (the sim) and overrides one behaviour. Thread-safe like the
-// sim: every counter is guarded by one mutex.
+// sim: one mutex per provider covers its counters (SKY_GUARDED_BY).
 
 #include <functional>
 #include <map>
-#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "sky/providers/provider.h"
+#include "sky/types/mutex.h"
 
 namespace sky::testing {
 
@@ -23,7 +23,7 @@ class RefusingProvider : public providers::ProviderWrapper {
 
   Result<providers::Instance> Launch(const providers::LaunchRequest& request) override {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       launch_keys_.push_back(request.idempotency_key);
       Status status = rule_(request);
       if (!status.ok()) {
@@ -34,19 +34,19 @@ class RefusingProvider : public providers::ProviderWrapper {
     return target().Launch(request);
   }
   std::vector<std::string> refused() const {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     return refused_;
   }
   std::vector<std::string> launch_keys() const {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     return launch_keys_;
   }
 
  private:
-  mutable std::mutex mu_;
+  mutable Mutex mu_;
   Rule rule_;
-  std::vector<std::string> refused_;      // guarded by mu_: offer ids, in order
-  std::vector<std::string> launch_keys_;  // guarded by mu_: every launch call's key
+  std::vector<std::string> refused_ SKY_GUARDED_BY(mu_);      // offer ids, in order
+  std::vector<std::string> launch_keys_ SKY_GUARDED_BY(mu_);  // every launch call's key
 };
 
 // Preempts (silently: no notice, only `describe` shows it) the first instance of `stage` once
@@ -64,17 +64,17 @@ class PreemptingProvider : public providers::ProviderWrapper {
   Result<std::vector<providers::Instance>> Describe(const std::vector<std::string>& ids) override {
     auto result = target().Describe(ids);
     if (!result.ok()) return result;
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     for (auto& inst : *result) Apply(inst);
     return result;
   }
   int preempted() const {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     return static_cast<int>(preempted_.size());
   }
 
  private:
-  void Apply(providers::Instance& inst) {
+  void Apply(providers::Instance& inst) SKY_REQUIRES(mu_) {
     if (preempted_.count(inst.id)) {
       inst.state = providers::InstanceState::kTerminated;
       inst.reason = providers::TerminationReason::kPreempted;
@@ -95,9 +95,9 @@ class PreemptingProvider : public providers::ProviderWrapper {
   const Clock& clock_;
   const std::string stage_;
   const double after_;
-  mutable std::mutex mu_;
-  int times_left_;                   // guarded by mu_
-  std::set<std::string> preempted_;  // guarded by mu_
+  mutable Mutex mu_;
+  int times_left_ SKY_GUARDED_BY(mu_);
+  std::set<std::string> preempted_ SKY_GUARDED_BY(mu_);
 };
 
 // Makes the command of `stage` exit with `exit_code` (and a log tail) instead of 0, every time.

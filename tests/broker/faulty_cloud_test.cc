@@ -5,13 +5,14 @@
 // (tests/bench/soak.sh) runs the same at scale over REST; this is its deterministic core.
 #include <gtest/gtest.h>
 
-#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "sky/types/mutex.h"
 #include "tests/broker/executor_fixture.h"
 #include "tests/broker/fault_providers.h"
+#include "tests/support/status_matchers.h"
 
 namespace sky::testing {
 namespace {
@@ -29,7 +30,7 @@ class TerminateFailingProvider : public providers::ProviderWrapper {
     if (described.ok() && !described->empty()) {
       const auto& tags = described->front().tags;
       auto stage = tags.find(providers::kTagStage);
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       if (stage != tags.end() && stage->second == stage_ && times_left_ > 0) {
         --times_left_;
         return Status::Unavailable("503 Service Unavailable");
@@ -38,14 +39,14 @@ class TerminateFailingProvider : public providers::ProviderWrapper {
     return target().Terminate(id);
   }
   int times_left() const {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     return times_left_;
   }
 
  private:
   const std::string stage_;
-  mutable std::mutex mu_;
-  int times_left_;  // guarded by mu_
+  mutable Mutex mu_;
+  int times_left_ SKY_GUARDED_BY(mu_);
 };
 
 // Two independent CPU stages: `quick` (30 min) and `slow` (4 h), side by side.
@@ -61,24 +62,24 @@ class FaultyCloudTest : public ExecutorFixture {
   void UseFaultySim(providers::SimOptions options) {
     options.boot_seconds = sim_options_.boot_seconds;
     options.timeout_seconds = 0;
-    sim_ = std::make_unique<providers::SimProvider>(TestOffers(), clock_, options);
+    world_->StartSim(TestOffers(), options);
   }
 
   // Runs until every pipeline in `ids` is terminal and the executor has nothing left to do
   // (terminations of finished pipelines included), or `max_hours` of clock time pass.
   void RunUntilAllDone(const std::vector<std::string>& ids, double max_hours) {
-    const double stop = clock_.NowSeconds() + max_hours * 3600;
-    while (clock_.NowSeconds() < stop) {
-      executor_->RunDue();
-      if (AllTerminal(ids) && executor_->active() == 0) return;
-      auto wait = executor_->NextWakeIn();
-      clock_.Advance(wait ? std::max(*wait, 1.0) : 30.0);
+    const double stop = clock().NowSeconds() + max_hours * 3600;
+    while (clock().NowSeconds() < stop) {
+      executor().RunDue();
+      if (AllTerminal(ids) && executor().active() == 0) return;
+      auto wait = executor().NextWakeIn();
+      clock().Advance(wait ? std::max(*wait, 1.0) : 30.0);
     }
   }
 
   bool AllTerminal(const std::vector<std::string>& ids) {
     for (const std::string& id : ids) {
-      auto p = store_->GetPipeline(id);
+      auto p = store().GetPipeline(id);
       if (!p.ok() || !broker::IsTerminal(p->state)) return false;
     }
     return true;
@@ -86,8 +87,8 @@ class FaultyCloudTest : public ExecutorFixture {
 
   // Every attempt of `id` has ended, and a cost is recorded for the ones that ran.
   void ExpectCostsAccounted(const std::string& id) {
-    auto view = executor_->Get(id);
-    ASSERT_TRUE(view.ok()) << view.status().ToString();
+    auto view = executor().Get(id);
+    ASSERT_OK(view);
     for (const auto& a : view->attempts) {
       EXPECT_FALSE(a.outcome.empty()) << id << " " << a.stage << " attempt " << a.attempt;
       EXPECT_GE(a.cost_usd, 0);
@@ -106,25 +107,25 @@ TEST_F(FaultyCloudTest, ManyPipelinesEndCleanlyThroughErrorsTimeoutsAndThrottlin
   options.throttle_burst_seconds = 120;
   options.seed = 3;
   UseFaultySim(options);
-  StartExecutor(*sim_);
+  StartExecutor(sim());
   std::vector<std::string> ids;
   for (int i = 0; i < 12; ++i) ids.push_back(Submit(ThreeStageSpec(12)));
   RunUntilAllDone(ids, 48);
   int succeeded = 0;
   for (const std::string& id : ids) {
-    auto p = store_->GetPipeline(id);
-    ASSERT_TRUE(p.ok());
+    auto p = store().GetPipeline(id);
+    ASSERT_OK(p);
     ASSERT_TRUE(broker::IsTerminal(p->state)) << EventLog(id);
     succeeded += p->state == PipelineState::kSucceeded ? 1 : 0;
     ExpectCostsAccounted(id);
   }
   EXPECT_EQ(succeeded, 12) << "faults are retried, never fatal";
-  const providers::SimStats stats = sim_->stats();
+  const providers::SimStats stats = sim().stats();
   EXPECT_GT(stats.injected_errors, 0);
   EXPECT_GT(stats.injected_timeouts, 0);
   EXPECT_GT(stats.injected_throttles, 0);
   EXPECT_EQ(stats.live, 0) << "no instance left running";
-  for (const auto& inst : sim_->AllInstances()) {
+  for (const auto& inst : sim().AllInstances()) {
     if (inst.state == providers::InstanceState::kTerminated) continue;
     const std::string pipeline = inst.tags.at(providers::kTagPipeline);
     ADD_FAILURE() << "left running: " << inst.id << " of " << pipeline << " "
@@ -133,23 +134,23 @@ TEST_F(FaultyCloudTest, ManyPipelinesEndCleanlyThroughErrorsTimeoutsAndThrottlin
                   << EventLog(pipeline);
   }
   EXPECT_EQ(stats.duplicate_attempts, 0);
-  EXPECT_EQ(executor_->active(), 0u);
+  EXPECT_EQ(executor().active(), 0u);
 }
 
 // Regression: a pipeline that failed while the cloud refused to terminate a sibling stage's
 // instance used to drop out of the schedule, leaving that instance running until a restart.
 TEST_F(FaultyCloudTest, FailedPipelineKeepsTerminatingWhileTheCloudRefuses) {
   options_.max_stage_failures = 1;
-  FailingCommandProvider failing(*sim_, "quick", 1);
+  FailingCommandProvider failing(sim(), "quick", 1);
   TerminateFailingProvider cloud(failing, "slow", 3);
   StartExecutor(cloud);
   const std::string id = Submit(TwoParallelStagesSpec());
   ASSERT_EQ(RunUntilTerminal(id, 2), PipelineState::kFailed) << EventLog(id);
   RunFor(3600);
   EXPECT_EQ(cloud.times_left(), 0);
-  EXPECT_EQ(sim_->stats().live, 0) << "the slow stage's instance is terminated in the end";
+  EXPECT_EQ(sim().stats().live, 0) << "the slow stage's instance is terminated in the end";
   ExpectCostsAccounted(id);
-  EXPECT_EQ(executor_->active(), 0u);
+  EXPECT_EQ(executor().active(), 0u);
 }
 
 }  // namespace

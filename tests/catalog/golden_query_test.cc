@@ -22,6 +22,7 @@
 #include "sky/catalog/ingest.h"
 #include "sky/catalog/offer_index.h"
 #include "sky/catalog/offer_store.h"
+#include "sky/types/csv.h"
 
 namespace sky::catalog {
 namespace {
@@ -30,25 +31,6 @@ const std::string kData = std::string(SKY_SHARED_DIR) + "/data";
 const std::string kVms = kData + "/catalog/anycloud_skypilot_format";
 
 // ---- the test's own reader ------------------------------------------------------------------
-
-std::vector<std::string> SplitCsvLine(const std::string& line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-      fields.back() += '"';
-      ++i;
-    } else if (c == '"') {
-      quoted = !quoted;
-    } else if (c == ',' && !quoted) {
-      fields.emplace_back();
-    } else {
-      fields.back() += c;
-    }
-  }
-  return fields;
-}
 
 // One CSV file as rows of column name -> text.
 std::vector<std::map<std::string, std::string>> ReadCsv(const std::string& path) {

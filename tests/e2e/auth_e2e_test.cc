@@ -12,79 +12,35 @@
 #include <sstream>
 #include <thread>
 
-#include "tests/e2e/cli_test_util.h"
-#include "tests/e2e/serve_process.h"
+#include "tests/support/e2e_fixture.h"
 
 namespace sky::testing {
 namespace {
 
 using nlohmann::json;
 
-
-struct Reply {
-  int code = 0;
-  std::string headers;  // lower-cased
-  json body;            // null when empty or not JSON
-};
-
-// Runs `command` through the shell; its exit code and stdout and stderr together.
-ExecResult Shell(const std::string& command) {
-  ExecResult run;
-  FILE* pipe = ::popen(("(" + command + ") 2>&1").c_str(), "r");
-  if (!pipe) return run;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) run.out.append(buf.data(), n);
-  const int status = ::pclose(pipe);
-  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-class AuthE2eTest : public BinaryTest {
+class AuthE2eTest : public E2eTest {
  protected:
   void SetUp() override {
-    BinaryTest::SetUp();
+    E2eTest::SetUp();
     fs::create_directories(dir_ / "home");
-    ASSERT_TRUE(StartServe({})) << "server did not start:\n" << serve_.Errors();
+    ASSERT_TRUE(StartAuthServe({})) << "server did not start:\n" << serve_.Errors();
   }
 
-  void TearDown() override {
-    if (serve_.running()) {
-      EXPECT_TRUE(serve_.Stop()) << "server did not stop cleanly";
-    }
-    if (HasFailure()) std::cerr << "server stderr (tail):\n" << serve_.Errors();
-    BinaryTest::TearDown();
-  }
+  std::string DbPath() const { return Path("sky.db"); }
 
-  std::string DbPath() const { return (dir_ / "sky.db").string(); }
-
-  bool StartServe(const std::vector<std::string>& extra) {
-    std::vector<std::string> args = {"--db",
-                                     DbPath(),
-                                     "--providers",
-                                     "sim",
-                                     "--rate-limit",
-                                     "5",
-                                     "--clock-speed",
-                                     "3600",
-                                     "--clock-origin",
-                                     "1700000000",
-                                     "--poll-seconds",
-                                     "5",
-                                     "--sim-boot-seconds",
-                                     "30"};
+  // Serve with auth on, --rate-limit 5 and the fast sim, plus `extra`; the access log goes to
+  // access.log unless `extra` starts with "--default-log".
+  bool StartAuthServe(const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"--db", DbPath(), "--rate-limit", "5"};
+    for (const std::string& a : FastSimArgs()) args.push_back(a);
     if (extra.empty() || extra[0] != "--default-log") {
-      args.insert(args.end(), {"--access-log", (dir_ / "access.log").string()});
+      args.insert(args.end(), {"--access-log", Path("access.log")});
     }
     for (const auto& a : extra) {
       if (a != "--default-log") args.push_back(a);
     }
-    return serve_.Start(args, (dir_ / ("serve-" + std::to_string(starts_++) + ".log")).string());
+    return StartServe(args, "serve-" + std::to_string(starts_++) + ".log");
   }
 
   // Runs skybroker with a clean environment: no $SKYBROKER_TOKEN/$SKYBROKER_DB, and a HOME
@@ -108,32 +64,16 @@ class AuthE2eTest : public BinaryTest {
     return token;
   }
 
-  // curl `args` against `path` with `token` (none when empty). A 429 is retried after a pause
-  // unless `retry_429` is false: tests share the server's --rate-limit 5.
-  Reply Curl(const std::string& args, const std::string& path, const std::string& token = "",
+  // Send({path, args, token}) (no token when empty), a 429 retried after a pause unless
+  // `retry_429` is false: tests share the server's --rate-limit 5.
+  Reply Call(const std::string& args, const std::string& path, const std::string& token = "",
              bool retry_429 = true) {
     Reply reply;
     for (int attempt = 0; attempt < 40; ++attempt) {
-      reply = CurlOnce(args, path, token);
+      reply = Send({path, args, token});
       if (reply.code != 429 || !retry_429) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(250));
     }
-    return reply;
-  }
-
-  Reply CurlOnce(const std::string& args, const std::string& path, const std::string& token) {
-    const std::string headers = (dir_ / "headers.txt").string();
-    const std::string auth = token.empty() ? "" : " -H 'Authorization: Bearer " + token + "'";
-    const std::string out = RunShell("curl -s -D " + headers + " -w '\\n%{http_code}'" + auth +
-                                     " " + args + " '" + serve_.base() + path + "'");
-    Reply reply;
-    const size_t nl = out.rfind('\n');
-    reply.code = std::atoi(out.substr(nl == std::string::npos ? 0 : nl + 1).c_str());
-    reply.body = json::parse(nl == std::string::npos ? "" : out.substr(0, nl), nullptr, false);
-    if (reply.body.is_discarded()) reply.body = nullptr;
-    reply.headers = ReadFile(headers);
-    for (char& c : reply.headers)
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return reply;
   }
 
@@ -146,7 +86,7 @@ class AuthE2eTest : public BinaryTest {
   }
 
   std::string Submit(const std::string& spec_path, const std::string& token) {
-    Reply r = Curl("-X POST --data-binary @" + spec_path, "/v1/pipelines", token);
+    Reply r = Call("-X POST --data-binary @" + spec_path, "/v1/pipelines", token);
     EXPECT_EQ(r.code, 202) << r.body;
     return r.code == 202 ? r.body["id"].get<std::string>() : "";
   }
@@ -158,36 +98,36 @@ class AuthE2eTest : public BinaryTest {
     return false;
   }
 
-  ServeProcess serve_;
   int starts_ = 0;
   std::vector<std::string> tokens_;
 };
 
 TEST_F(AuthE2eTest, EveryErrorIsJsonWithItsStatus) {
   const std::string viewer = CreateToken("a", "viewer");
-  Reply none = Curl("", "/v1/pipelines");
+  Reply none = Call("", "/v1/pipelines");
   ExpectJsonError(none, 401, "unauthenticated");
-  EXPECT_NE(none.headers.find("www-authenticate: bearer"), std::string::npos) << none.headers;
-  Reply bad = Curl("", "/v1/pipelines", "sky_" + std::string(64, '0'));
+  EXPECT_NE(none.LowerHeaders().find("www-authenticate: bearer"), std::string::npos)
+      << none.headers;
+  Reply bad = Call("", "/v1/pipelines", "sky_" + std::string(64, '0'));
   ExpectJsonError(bad, 401, "unauthenticated");
-  EXPECT_NE(bad.headers.find("invalid_token"), std::string::npos) << bad.headers;
-  Reply basic = Curl("-H 'Authorization: Basic dXNlcjpwdw=='", "/v1/pipelines");
+  EXPECT_NE(bad.LowerHeaders().find("invalid_token"), std::string::npos) << bad.headers;
+  Reply basic = Call("-H 'Authorization: Basic dXNlcjpwdw=='", "/v1/pipelines");
   ExpectJsonError(basic, 401, "unauthenticated");
 
   Reply forbidden =
-      Curl("-X POST --data-binary @" + kExamples + "/quickstart.json", "/v1/pipelines", viewer);
+      Call("-X POST --data-binary @" + kExamples + "/quickstart.json", "/v1/pipelines", viewer);
   ExpectJsonError(forbidden, 403, "permission_denied");
   EXPECT_NE(forbidden.body.dump().find("user role"), std::string::npos) << forbidden.body;
 
-  EXPECT_EQ(Curl("", "/healthz").code, 200);
-  EXPECT_EQ(Curl("", "/").code, 200);
-  ExpectJsonError(Curl("", "/v1/offers?limit=1"), 401, "unauthenticated");
-  EXPECT_EQ(Curl("", "/v1/offers?limit=1", viewer).code, 200);
+  EXPECT_EQ(Call("", "/healthz").code, 200);
+  EXPECT_EQ(Call("", "/").code, 200);
+  ExpectJsonError(Call("", "/v1/offers?limit=1"), 401, "unauthenticated");
+  EXPECT_EQ(Call("", "/v1/offers?limit=1", viewer).code, 200);
   // Unknown API routes authenticate first, then 404/405.
-  ExpectJsonError(Curl("", "/v1/nothing"), 401, "unauthenticated");
-  ExpectJsonError(Curl("", "/v1/nothing", viewer), 404, "not_found");
-  EXPECT_EQ(Curl("-X PUT", "/v1/pipelines", viewer).code, 405);
-  ExpectJsonError(Curl("-X POST --data 'not json'", "/v1/plans", CreateToken("a", "user")), 400,
+  ExpectJsonError(Call("", "/v1/nothing"), 401, "unauthenticated");
+  ExpectJsonError(Call("", "/v1/nothing", viewer), 404, "not_found");
+  EXPECT_EQ(Call("-X PUT", "/v1/pipelines", viewer).code, 405);
+  ExpectJsonError(Call("-X POST --data 'not json'", "/v1/plans", CreateToken("a", "user")), 400,
                   "invalid_argument");
 }
 
@@ -201,23 +141,23 @@ TEST_F(AuthE2eTest, TenantsSeeAndCancelOnlyTheirOwnPipelines) {
   ASSERT_FALSE(long_id.empty());
 
   for (const std::string& id : {quick, long_id}) {
-    ExpectJsonError(Curl("", "/v1/pipelines/" + id, b), 404, "not_found");
-    ExpectJsonError(Curl("", "/v1/pipelines/" + id + "/events", b), 404, "not_found");
-    ExpectJsonError(Curl("-X DELETE", "/v1/pipelines/" + id, b), 404, "not_found");
+    ExpectJsonError(Call("", "/v1/pipelines/" + id, b), 404, "not_found");
+    ExpectJsonError(Call("", "/v1/pipelines/" + id + "/events", b), 404, "not_found");
+    ExpectJsonError(Call("-X DELETE", "/v1/pipelines/" + id, b), 404, "not_found");
   }
-  Reply b_list = Curl("", "/v1/pipelines", b);
+  Reply b_list = Call("", "/v1/pipelines", b);
   ASSERT_EQ(b_list.code, 200) << b_list.body;
   EXPECT_TRUE(b_list.body["pipelines"].empty()) << b_list.body;
 
-  Reply view = Curl("", "/v1/pipelines/" + quick, a);
+  Reply view = Call("", "/v1/pipelines/" + quick, a);
   ASSERT_EQ(view.code, 200) << view.body;
   EXPECT_EQ(view.body["tenant"], "a");
-  Reply a_list = Curl("", "/v1/pipelines", a_viewer);
+  Reply a_list = Call("", "/v1/pipelines", a_viewer);
   ASSERT_EQ(a_list.code, 200) << a_list.body;
   EXPECT_TRUE(Listed(a_list, quick) && Listed(a_list, long_id)) << a_list.body;
-  ExpectJsonError(Curl("-X DELETE", "/v1/pipelines/" + long_id, a_viewer), 403,
+  ExpectJsonError(Call("-X DELETE", "/v1/pipelines/" + long_id, a_viewer), 403,
                   "permission_denied");
-  Reply cancelled = Curl("-X DELETE", "/v1/pipelines/" + long_id, a);
+  Reply cancelled = Call("-X DELETE", "/v1/pipelines/" + long_id, a);
   ASSERT_EQ(cancelled.code, 200) << cancelled.body;
   EXPECT_EQ(cancelled.body["state"], "cancelled");
   // The CLI as tenant b cannot see a's pipeline either.
@@ -264,7 +204,7 @@ TEST_F(AuthE2eTest, BootstrapTokenListAndRevoke) {
   while (!admin.empty() && admin.back() == '\n') admin.pop_back();
   EXPECT_EQ(serve_.Errors().find(admin), std::string::npos) << "the token went to stderr";
   EXPECT_NE(serve_.Errors().find(admin_file.string()), std::string::npos) << serve_.Errors();
-  Reply as_admin = Curl("", "/v1/pipelines", admin);
+  Reply as_admin = Call("", "/v1/pipelines", admin);
   EXPECT_EQ(as_admin.code, 200) << as_admin.body;
 
   const std::string user = CreateToken("acme", "user");
@@ -274,7 +214,7 @@ TEST_F(AuthE2eTest, BootstrapTokenListAndRevoke) {
     EXPECT_NE(list.out.find(word), std::string::npos) << word << "\n" << list.out;
   }
   EXPECT_EQ(list.out.find("sky_"), std::string::npos) << "a listing never shows a token";
-  ASSERT_EQ(Curl("", "/v1/pipelines", user).code, 200);
+  ASSERT_EQ(Call("", "/v1/pipelines", user).code, 200);
 
   std::string id;
   std::istringstream rows(list.out);
@@ -292,7 +232,7 @@ TEST_F(AuthE2eTest, BootstrapTokenListAndRevoke) {
   int code = 200;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
   while (code != 401 && std::chrono::steady_clock::now() < deadline) {
-    code = Curl("", "/v1/pipelines", user).code;
+    code = Call("", "/v1/pipelines", user).code;
     if (code != 401) std::this_thread::sleep_for(std::chrono::milliseconds(300));
   }
   EXPECT_EQ(code, 401);
@@ -304,22 +244,22 @@ TEST_F(AuthE2eTest, BurstOverTheLimitIs429WithRetryAfter) {
   const std::string a = CreateToken("a", "viewer");
   Reply limited;
   for (int i = 0; i < 40 && limited.code != 429; ++i) {
-    limited = Curl("", "/v1/pipelines", a, /*retry_429=*/false);
+    limited = Call("", "/v1/pipelines", a, /*retry_429=*/false);
     ASSERT_TRUE(limited.code == 200 || limited.code == 429) << limited.code << limited.body;
   }
   ExpectJsonError(limited, 429, "resource_exhausted");
-  EXPECT_NE(limited.headers.find("retry-after: 1"), std::string::npos) << limited.headers;
+  EXPECT_NE(limited.LowerHeaders().find("retry-after: 1"), std::string::npos) << limited.headers;
   // Anonymous clients are limited by address, apart from the token's bucket.
-  EXPECT_EQ(Curl("", "/healthz", "", /*retry_429=*/false).code, 200);
+  EXPECT_EQ(Call("", "/healthz", "", /*retry_429=*/false).code, 200);
 }
 
 TEST_F(AuthE2eTest, AccessLogAndDatabaseHoldNoToken) {
   const std::string a = CreateToken("a", "user");
   const std::string b = CreateToken("b", "viewer");
   ASSERT_FALSE(Submit(kExamples + "/quickstart.json", a).empty());
-  EXPECT_EQ(Curl("", "/v1/pipelines", b).code, 200);
-  EXPECT_EQ(Curl("", "/v1/pipelines", "sky_" + std::string(64, 'f')).code, 401);
-  EXPECT_EQ(Curl("", "/healthz").code, 200);
+  EXPECT_EQ(Call("", "/v1/pipelines", b).code, 200);
+  EXPECT_EQ(Call("", "/v1/pipelines", "sky_" + std::string(64, 'f')).code, 401);
+  EXPECT_EQ(Call("", "/healthz").code, 200);
   tokens_.push_back(ReadFile(dir_ / "admin-token").substr(0, 68));
 
   const std::string log = ReadFile(dir_ / "access.log");
@@ -357,14 +297,14 @@ TEST_F(AuthE2eTest, AccessLogAndDatabaseHoldNoToken) {
 }
 
 TEST_F(AuthE2eTest, PublicCatalogServesCatalogReadsWithoutAToken) {
-  ExpectJsonError(Curl("", "/v1/accelerators"), 401, "unauthenticated");
+  ExpectJsonError(Call("", "/v1/accelerators"), 401, "unauthenticated");
   ASSERT_TRUE(serve_.Stop());
-  ASSERT_TRUE(StartServe({"--default-log", "--public-catalog"})) << serve_.Errors();
-  Reply offers = Curl("", "/v1/offers?limit=2");
+  ASSERT_TRUE(StartAuthServe({"--default-log", "--public-catalog"})) << serve_.Errors();
+  Reply offers = Call("", "/v1/offers?limit=2");
   ASSERT_EQ(offers.code, 200) << offers.body;
   EXPECT_EQ(offers.body["offers"].size(), 2u);
-  EXPECT_EQ(Curl("", "/v1/accelerators").code, 200);
-  ExpectJsonError(Curl("", "/v1/pipelines"), 401, "unauthenticated");
+  EXPECT_EQ(Call("", "/v1/accelerators").code, 200);
+  ExpectJsonError(Call("", "/v1/pipelines"), 401, "unauthenticated");
   // The second start found the first start's admin token: no new one.
   EXPECT_EQ(serve_.Errors().find("created admin token"), std::string::npos) << serve_.Errors();
   // The default access log is stderr, one JSON line per request.

@@ -2,14 +2,15 @@
 // temp dir.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "tests/e2e/cli_test_util.h"
+#include "tests/support/e2e_fixture.h"
 
 namespace sky::testing {
 namespace {
 
-using CliE2eTest = BinaryTest;
+using CliE2eTest = E2eTest;
 
 TEST_F(CliE2eTest, OffersTableHasEveryColumnAndOneRowPerOffer) {
   ExecResult r = Exec("offers --gpu H100:8 --market on_demand --limit 5 --catalog " + kShared +

@@ -21,8 +21,7 @@
 #include <sstream>
 #include <thread>
 
-#include "tests/e2e/cli_test_util.h"
-#include "tests/e2e/serve_process.h"
+#include "tests/support/e2e_fixture.h"
 #include "tests/support/prism_server.h"
 
 namespace sky::testing {
@@ -41,45 +40,9 @@ constexpr char kReplay[] =
     R"("checkpoint_minutes":7.5}]},"traces":{"aws:us-east-1:us-east-1a":{"metadata":)"
     R"({"gap_seconds":3600},"data":[1,1,0,0,0,0,0,0]}},"policy":["greedy_spot"]})";
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-struct Reply {
-  int code = 0;
-  std::map<std::string, std::string> headers;  // lower-case names, last response only
-  std::string text;
-  json body;  // null when not JSON
-  std::string Header(const std::string& name) const {
-    auto it = headers.find(name);
-    return it == headers.end() ? "" : it->second;
-  }
-};
-
-struct Call {
-  std::string method = "GET";
-  std::string path;   // with the query string
-  std::string token;  // empty: no Authorization header
-  std::string body;   // sent when not empty
-  std::string content_type = "application/json";
-  std::vector<std::string> headers;  // "Name: value"
-};
-
-std::map<std::string, std::string> ParseHeaders(const std::string& text) {
-  std::map<std::string, std::string> headers;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.rfind("HTTP/", 0) == 0) headers.clear();  // a 100 Continue came first
-    const size_t colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    std::string name = line.substr(0, colon);
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    headers[name] = line.substr(line.find_first_not_of(' ', colon + 1));
-  }
-  return headers;
-}
+// A request as the contract sends it: Make() below fills in the method (and Post the body's
+// Content-Type); replies are the fixture's Reply (Header() reads the last response's headers).
+using Call = Request;
 
 // "skst_" + hex(HMAC-SHA256(secret, key)), as api/token_minter.cc mints stage tokens.
 std::string StageToken(const std::string& secret, const std::string& key) {
@@ -208,28 +171,11 @@ class ContractE2eTest : public ::testing::Test {
 
   static std::string Token(const std::string& who) { return shared_->tokens[who]; }
 
-  // Sends `call` to `base` with curl.
+  // Sends `call` to `base` with curl (at most 120 s).
   static Reply Send(const std::string& base, const Call& call) {
-    const std::string headers = (shared_->dir / "headers.txt").string();
-    const std::string body = (shared_->dir / "body.txt").string();
-    std::string cmd = "curl -s -S --max-time 120 -X " + call.method + " -D " + headers + " -o " +
-                      body + " -w '%{http_code}'";
-    if (!call.token.empty()) cmd += " -H 'Authorization: Bearer " + call.token + "'";
-    for (const std::string& h : call.headers) cmd += " -H '" + h + "'";
-    if (!call.body.empty()) {
-      const std::string request = (shared_->dir / "request.txt").string();
-      std::ofstream(request, std::ios::binary) << call.body;
-      cmd += " -H 'Content-Type: " + call.content_type + "' --data-binary @" + request;
-    }
-    fs::remove(headers);
-    fs::remove(body);
-    Reply reply;
-    reply.code = std::atoi(RunShell(cmd + " '" + base + call.path + "'").c_str());
-    reply.headers = ParseHeaders(ReadFile(headers));
-    reply.text = ReadFile(body);
-    reply.body = json::parse(reply.text, nullptr, false);
-    if (reply.body.is_discarded()) reply.body = nullptr;
-    return reply;
+    Call timed = call;
+    timed.max_time_s = 120;
+    return ::sky::testing::Send(base, timed, shared_->dir);
   }
 
   // Sends `call` through the side's proxy and checks the reply (Check). A 429 from the

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <map>
@@ -18,8 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/e2e/cli_test_util.h"
-#include "tests/e2e/serve_process.h"
+#include "tests/support/e2e_fixture.h"
 
 namespace sky::testing {
 namespace {
@@ -47,29 +47,30 @@ std::string Spec(int i) {
        "command": "python eval.py"}]})";
 }
 
-class CrashTest : public BinaryTest {
+class CrashTest : public E2eTest {
  protected:
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
-
   // Starts serve on the same database, sim cloud and clock as every earlier start.
   bool StartServer() {
     // --auth off: this test is about durability, not tokens (auth_e2e_test covers those).
-    return serve_.Start({"--db", Path("broker.db"), "--auth", "off", "--providers", "sim",
-                         "--sim-state", Path("sim.json"), "--clock-speed", "200",
-                         "--clock-origin", kOrigin,
-                         "--poll-seconds", "30", "--sim-boot-seconds", "60",
-                         "--sim-api-latency", "0.3", "--sim-preemption-rate", "0.5"},
-                        Path("serve-" + std::to_string(starts_++) + ".log"));
+    return StartServe({"--db", Path("broker.db"), "--auth", "off", "--providers", "sim",
+                       "--sim-state", Path("sim.json"), "--clock-speed", "200",
+                       "--clock-origin", kOrigin,
+                       "--poll-seconds", "30", "--sim-boot-seconds", "60",
+                       "--sim-api-latency", "0.3", "--sim-preemption-rate", "0.5"},
+                      "serve-" + std::to_string(starts_++) + ".log");
   }
   void Kill() { serve_.Kill(SIGKILL); }
-  std::string Curl(const std::string& args) { return RunShell("curl -s --max-time 20 " + args); }
-
-  std::string Url(const std::string& path) { return serve_.base() + path; }
+  // curl (at most 20 s) `args` to `path` on the server; the body.
+  std::string Curl(const std::string& path, const std::string& args = "") {
+    Request request{path, args};
+    request.max_time_s = 20;
+    return Send(request).text;
+  }
 
   void Submit(int i) {
     const std::string spec = Write("spec-" + std::to_string(i) + ".json", Spec(i));
-    json reply = json::parse(Curl("-X POST --data-binary @" + spec + " " + Url("/v1/pipelines")),
-                             nullptr, false);
+    json reply = json::parse(Curl("/v1/pipelines", "-X POST --data-binary @" + spec), nullptr,
+                             false);
     ASSERT_TRUE(reply.is_object() && reply.contains("id")) << reply.dump();
     ids_.push_back(reply["id"].get<std::string>());
   }
@@ -78,11 +79,7 @@ class CrashTest : public BinaryTest {
     return RunShell("sqlite3 " + Path("broker.db") + " \"" + query + "\"");
   }
 
-  json SimState() {
-    std::ifstream in(Path("sim.json"));
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return json::parse(text, nullptr, false);
-  }
+  json SimState() { return json::parse(ReadFile(Path("sim.json")), nullptr, false); }
   size_t SimInstances() {
     json state = SimState();
     return state.is_object() ? state["instances"].size() : 0;
@@ -105,7 +102,7 @@ class CrashTest : public BinaryTest {
 
   bool AllTerminal() {
     for (const auto& id : ids_) {
-      json p = json::parse(Curl(Url("/v1/pipelines/" + id)), nullptr, false);
+      json p = json::parse(Curl("/v1/pipelines/" + id), nullptr, false);
       if (!p.is_object()) return false;
       const std::string state = p.value("state", "");
       if (state != "succeeded" && state != "failed" && state != "cancelled") return false;
@@ -113,7 +110,6 @@ class CrashTest : public BinaryTest {
     return true;
   }
 
-  ServeProcess serve_;
   int starts_ = 0;
   std::vector<std::string> ids_;
 };
@@ -137,16 +133,15 @@ TEST_F(CrashTest, KillNineAtFiftyMomentsLosesNoPipelineAndLeaksNoInstance) {
     ASSERT_TRUE(StartServer()) << "restart " << kill << " failed";
     if (kill % 5 == 0 && submitted < 13) Submit(submitted++);
   }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(4);
-  while (!AllTerminal() && std::chrono::steady_clock::now() < deadline) ::usleep(500 * 1000);
+  WaitFor([&] { return AllTerminal(); }, std::chrono::minutes(4), std::chrono::milliseconds(500));
   std::printf("kills: %d, inside a launch call: %d, restarts with an unanswered launch: %d\n",
               kKills, inside_launch, orphaned_launches);
   EXPECT_GE(inside_launch, 5) << "most targeted kills land inside a launch call";
   EXPECT_GE(orphaned_launches, 1);
   for (const auto& id : ids_) {
-    json p = json::parse(Curl(Url("/v1/pipelines/" + id)), nullptr, false);
+    json p = json::parse(Curl("/v1/pipelines/" + id), nullptr, false);
     EXPECT_EQ(p.value("state", "?"), "succeeded")
-        << id << "\n" << Curl(Url("/v1/pipelines/" + id + "/events"));
+        << id << "\n" << Curl("/v1/pipelines/" + id + "/events");
     EXPECT_EQ(Sql("SELECT count(*) FROM transitions WHERE pipeline_id = '" + id +
                   "' AND stage IS NULL AND to_state = 'succeeded'"),
               "1")

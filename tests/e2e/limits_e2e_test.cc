@@ -12,18 +12,12 @@
 #include <string>
 #include <vector>
 
-#include "tests/e2e/cli_test_util.h"
-#include "tests/e2e/serve_process.h"
+#include "tests/support/e2e_fixture.h"
 
 namespace sky::testing {
 namespace {
 
 using nlohmann::json;
-
-struct Reply {
-  int code = 0;
-  json body;  // null when empty or not JSON
-};
 
 // A spec of `stages` CPU stages in a chain, nested 5 deep like the examples.
 json ChainSpec(int stages) {
@@ -38,18 +32,18 @@ json ChainSpec(int stages) {
   return {{"name", "chain"}, {"objective", "cost"}, {"stages", list}};
 }
 
-class LimitsE2eTest : public BinaryTest {
+class LimitsE2eTest : public E2eTest {
  protected:
   void SetUp() override {
-    BinaryTest::SetUp();
+    E2eTest::SetUp();
     const std::vector<std::string> args = {"--db",
-                                           (dir_ / "sky.db").string(),
+                                           Path("sky.db"),
                                            "--providers",
                                            "sim",
                                            "--auth",
                                            "off",
                                            "--access-log",
-                                           (dir_ / "access.log").string(),
+                                           Path("access.log"),
                                            "--max-body-bytes",
                                            "4096",
                                            "--max-upload-bytes",
@@ -62,28 +56,7 @@ class LimitsE2eTest : public BinaryTest {
                                            "3",
                                            "--max-offers-per-page",
                                            "5"};
-    ASSERT_TRUE(serve_.Start(args, (dir_ / "serve.log").string())) << serve_.Errors();
-  }
-  void TearDown() override {
-    if (serve_.running()) {
-      EXPECT_TRUE(serve_.Stop());
-    }
-    if (HasFailure()) std::cerr << "server stderr (tail):\n" << serve_.Errors();
-    BinaryTest::TearDown();
-  }
-
-  // curl `args` against `path`; the body, when given, is written to a file and posted.
-  Reply Curl(const std::string& args, const std::string& path, const std::string& body = "") {
-    std::string data;
-    if (!body.empty()) data = " -X POST --data-binary @" + Write("body.json", body);
-    const std::string out =
-        RunShell("curl -s -w '\\n%{http_code}' " + args + data + " '" + serve_.base() + path + "'");
-    Reply reply;
-    const size_t nl = out.rfind('\n');
-    reply.code = std::atoi(out.substr(nl == std::string::npos ? 0 : nl + 1).c_str());
-    reply.body = json::parse(nl == std::string::npos ? "" : out.substr(0, nl), nullptr, false);
-    if (reply.body.is_discarded()) reply.body = nullptr;
-    return reply;
+    ASSERT_TRUE(StartServe(args)) << serve_.Errors();
   }
 
   static void ExpectError(const Reply& r, int code, const std::string& name,
@@ -105,8 +78,6 @@ class LimitsE2eTest : public BinaryTest {
     }
     return lines;
   }
-
-  ServeProcess serve_;
 };
 
 TEST_F(LimitsE2eTest, HelpListsEveryLimitWithItsDefault) {
@@ -135,33 +106,33 @@ TEST_F(LimitsE2eTest, BadLimitFlagsStopServeBeforeItStarts) {
 }
 
 TEST_F(LimitsE2eTest, OffersPerPageOverTheCapIs400) {
-  const Reply page = Curl("", "/v1/offers?limit=5");
+  const Reply page = Get("/v1/offers?limit=5");
   ASSERT_EQ(page.code, 200) << page.body;
   EXPECT_EQ(page.body["offers"].size(), 5u);
   // Without a limit the page is the default 100, capped at the server's maximum.
-  EXPECT_EQ(Curl("", "/v1/offers").body["offers"].size(), 5u);
-  ExpectError(Curl("", "/v1/offers?limit=6"), 400, "invalid_argument",
+  EXPECT_EQ(Get("/v1/offers").body["offers"].size(), 5u);
+  ExpectError(Get("/v1/offers?limit=6"), 400, "invalid_argument",
               "limit: 6 is over the limit of 5 offers per page (--max-offers-per-page)");
-  ExpectError(Curl("", "/v1/offers?limit=1e300"), 400, "invalid_argument", "limit: at most");
+  ExpectError(Get("/v1/offers?limit=1e300"), 400, "invalid_argument", "limit: at most");
 }
 
 TEST_F(LimitsE2eTest, QueryStringOverTheLimitIs414) {
   const std::string region(190, 'x');  // "region=" + 190 = 197 bytes: under 200
-  EXPECT_EQ(Curl("", "/v1/offers?region=" + region).code, 200);
-  ExpectError(Curl("", "/v1/offers?region=" + region + "yyyy"), 414, "uri_too_long",
+  EXPECT_EQ(Get("/v1/offers?region=" + region).code, 200);
+  ExpectError(Get("/v1/offers?region=" + region + "yyyy"), 414, "uri_too_long",
               "query string of 201 bytes exceeds the limit of 200 bytes (--max-query-bytes)");
 }
 
 TEST_F(LimitsE2eTest, SpecsOverTheStageLimitAre400BeforeParsing) {
-  const Reply three = Curl("", "/v1/plans", ChainSpec(3).dump());
+  const Reply three = Post("/v1/plans", ChainSpec(3).dump());
   EXPECT_TRUE(three.code == 200 || three.code == 202) << three.code << " " << three.body;
   for (const char* route : {"/v1/plans", "/v1/pipelines"}) {
-    const Reply four = Curl("", route, ChainSpec(4).dump());
+    const Reply four = Post(route, ChainSpec(4).dump());
     ExpectError(four, 400, "invalid_argument",
                 "stages: 4 stages exceed the limit of 3 (--max-stages)");
     EXPECT_EQ(four.body["error"]["details"][0]["path"], "stages") << route << four.body;
   }
-  EXPECT_TRUE(Curl("", "/v1/pipelines").body["pipelines"].empty()) << "nothing was submitted";
+  EXPECT_TRUE(Get("/v1/pipelines").body["pipelines"].empty()) << "nothing was submitted";
 }
 
 TEST_F(LimitsE2eTest, JsonDeeperThanTheLimitIs400WithItsPath) {
@@ -169,7 +140,7 @@ TEST_F(LimitsE2eTest, JsonDeeperThanTheLimitIs400WithItsPath) {
   spec["stages"][0]["resources"]["accelerators"] = {{"H100", json::array({json::array({1})})}};
   // {stages: [{resources: {accelerators: {H100: [[1]]}}}]}: [1] is at depth 7.
   for (const char* route : {"/v1/plans", "/v1/pipelines", "/v1/replays"}) {
-    const Reply deep = Curl("", route, spec.dump());
+    const Reply deep = Post(route, spec.dump());
     ExpectError(deep, 400, "invalid_argument",
                 "JSON nesting deeper than the limit of 6 levels (--max-json-depth) at "
                 "stages[0].resources.accelerators.H100[0]");
@@ -177,18 +148,18 @@ TEST_F(LimitsE2eTest, JsonDeeperThanTheLimitIs400WithItsPath) {
         << route;
   }
   const Reply beat =
-      Curl("", "/v1/pipelines/p/stages/s/heartbeat", std::string(7, '[') + "]]]]]]]");
+      Post("/v1/pipelines/p/stages/s/heartbeat", std::string(7, '[') + "]]]]]]]");
   ExpectError(beat, 400, "invalid_argument", "(--max-json-depth) at [0][0][0][0][0][0]");
 }
 
 TEST_F(LimitsE2eTest, BodiesOverTheirLimitAre413NamingTheFlag) {
   json spec = ChainSpec(1);
   spec["stages"][0]["command"] = std::string(5000, 'x');
-  ExpectError(Curl("", "/v1/pipelines", spec.dump()), 413, "payload_too_large",
+  ExpectError(Post("/v1/pipelines", spec.dump()), 413, "payload_too_large",
               "request body exceeds the limit of 4096 bytes (--max-body-bytes)");
   // Ingest has the upload limit (smaller here, to show it is its own).
   const std::string csv = "provider,region\n" + std::string(3000, 'x') + "\n";
-  ExpectError(Curl("-H 'Content-Type: text/csv'", "/v1/catalog/ingest", csv), 413,
+  ExpectError(Post("/v1/catalog/ingest", csv, "", "-H 'Content-Type: text/csv'"), 413,
               "payload_too_large",
               "request body exceeds the limit of 2048 bytes (--max-upload-bytes)");
   // A chunked upload (no Content-Length) of 64 MiB is refused the same way.
@@ -197,16 +168,16 @@ TEST_F(LimitsE2eTest, BodiesOverTheirLimitAre413NamingTheFlag) {
       "-H 'Transfer-Encoding: chunked' -X POST -T - '" +
       serve_.base() + "/v1/plans'");
   EXPECT_EQ(out, "413");
-  EXPECT_EQ(Curl("", "/healthz").code, 200);
+  EXPECT_EQ(Get("/healthz").code, 200);
 }
 
 // Refused by the HTTP server before the router (and its auth layer, which writes the access
 // log of everything else) saw them, these still get their line.
 TEST_F(LimitsE2eTest, RefusalsBeforeTheRouterAreInTheAccessLog) {
-  EXPECT_EQ(Curl("", "/v1/accelerators?q=" + std::string(300, 'x')).code, 414);
-  EXPECT_EQ(Curl("", "/v1/plans", std::string(5000, ' ') + "{}").code, 413);
-  EXPECT_EQ(Curl("", "/v1/replays", std::string(8, '[') + std::string(8, ']')).code, 400);
-  EXPECT_EQ(Curl("", "/healthz").code, 200);
+  EXPECT_EQ(Get("/v1/accelerators?q=" + std::string(300, 'x')).code, 414);
+  EXPECT_EQ(Post("/v1/plans", std::string(5000, ' ') + "{}").code, 413);
+  EXPECT_EQ(Post("/v1/replays", std::string(8, '[') + std::string(8, ']')).code, 400);
+  EXPECT_EQ(Get("/healthz").code, 200);
   const auto lines = AccessLines();
   const std::vector<std::pair<int, std::string>> wanted = {
       {414, "/v1/accelerators"}, {413, "/v1/plans"}, {400, "/v1/replays"}, {200, "/healthz"}};

@@ -12,30 +12,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/e2e/cli_test_util.h"
-#include "tests/e2e/serve_process.h"
+#include "tests/support/e2e_fixture.h"
 
 namespace sky::testing {
 namespace {
 
 using nlohmann::json;
-
-struct Shell {
-  int code = -1;    // exit code
-  std::string out;  // stdout only
-};
-
-Shell Sh(const std::string& command) {
-  Shell r;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
-  const int status = ::pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
 
 // The `id:` values of a server-sent event stream, in order.
 std::vector<int64_t> EventIds(const std::string& stream) {
@@ -47,53 +29,37 @@ std::vector<int64_t> EventIds(const std::string& stream) {
   return ids;
 }
 
-class ObservabilityE2eTest : public BinaryTest {
+class ObservabilityE2eTest : public E2eTest {
  protected:
-  void TearDown() override {
-    if (serve_.running()) {
-      EXPECT_TRUE(serve_.Stop()) << "server did not stop cleanly";
-    }
-    if (HasFailure()) std::cerr << "server stderr (tail):\n" << serve_.Errors();
-    BinaryTest::TearDown();
-  }
-
-  // Starts serve on the fast sim clock with `extra` flags (and --auth off when serve has it).
-  void StartServe(std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"--db", (dir_ / "sky.db").string(), "--providers", "sim",
-                                      "--clock-speed", "3600", "--clock-origin", "1700000000",
-                                      "--poll-seconds", "5", "--sim-boot-seconds", "30"};
-    if (Exec("serve --help").out.find("--auth") != std::string::npos) {
-      args.insert(args.end(), {"--auth", "off"});
-    }
+  // Starts serve on the fast sim clock with `extra` flags and --auth off.
+  void StartSimServe(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"--db", Path("sky.db"), "--auth", "off"};
+    for (const std::string& a : FastSimArgs()) args.push_back(a);
     args.insert(args.end(), extra.begin(), extra.end());
-    ASSERT_TRUE(serve_.Start(args, (dir_ / "serve.log").string()))
-        << "server did not start:\n" << serve_.Errors();
+    ASSERT_TRUE(StartServe(args)) << "server did not start:\n" << serve_.Errors();
   }
 
-  // GET (or `args`) `path`; the status code and the body.
-  std::pair<int, std::string> Curl(const std::string& path, const std::string& args = "") {
-    Shell r = Sh("curl -s -w '\\n%{http_code}' " + args + " '" + serve_.base() + path + "'");
-    const size_t nl = r.out.rfind('\n');
-    if (nl == std::string::npos) return {0, r.out};
-    return {std::atoi(r.out.substr(nl + 1).c_str()), r.out.substr(0, nl)};
+  // Submits the quickstart pipeline; its id ("" on failure).
+  std::string SubmitQuickstart() {
+    const Reply r = Send({"/v1/pipelines", "-X POST --data @" + kExamples + "/quickstart.json"});
+    EXPECT_EQ(r.code, 202) << r.text;
+    return r.code == 202 ? r.body.value("id", "") : "";
   }
   json CurlJson(const std::string& path, int want = 200) {
-    auto [code, body] = Curl(path);
-    EXPECT_EQ(code, want) << path << "\n" << body;
-    return json::parse(body, nullptr, false);
+    const Reply r = Get(path);
+    EXPECT_EQ(r.code, want) << path << "\n" << r.text;
+    return json::parse(r.text, nullptr, false);
   }
 
   // The whole event stream of a pipeline (curl must see it end: no --max-time cut).
-  Shell Stream(const std::string& id, const std::string& extra = "") {
-    return Sh("curl -s -N --max-time 90 -H 'Accept: text/event-stream' " + extra + " '" +
-               serve_.base() + "/v1/pipelines/" + id + "/events'");
+  ExecResult Stream(const std::string& id, const std::string& extra = "") {
+    return RunCommand("curl -s -N --max-time 90 -H 'Accept: text/event-stream' " + extra +
+                      " '" + serve_.base() + "/v1/pipelines/" + id + "/events'");
   }
-
-  ServeProcess serve_;
 };
 
 TEST_F(ObservabilityE2eTest, MetricsCountRoutePatternsAndOffersPerProvider) {
-  StartServe();
+  StartSimServe();
   json page = CurlJson("/v1/offers?gpu=H100&limit=2");
   ASSERT_EQ(page["offers"].size(), 2u) << page;
   for (const json& offer : page["offers"]) {
@@ -102,11 +68,12 @@ TEST_F(ObservabilityE2eTest, MetricsCountRoutePatternsAndOffersPerProvider) {
     for (char c : id) escaped += c == '/' ? std::string("%2F") : std::string(1, c);
     CurlJson("/v1/offers/" + escaped + "/history");
   }
-  Curl("/v2/nothing");
-  auto [code, text] = Curl("/metrics", "-D " + (dir_ / "h.txt").string());
-  ASSERT_EQ(code, 200) << text;
-  EXPECT_NE(Sh("cat " + (dir_ / "h.txt").string()).out.find("text/plain; version=0.0.4"),
-            std::string::npos);
+  Get("/v2/nothing");
+  const Reply metrics = Get("/metrics");
+  const std::string& text = metrics.text;
+  ASSERT_EQ(metrics.code, 200) << text;
+  EXPECT_NE(metrics.Header("Content-Type").find("text/plain; version=0.0.4"), std::string::npos)
+      << metrics.headers;
   EXPECT_NE(text.find("# TYPE skybroker_http_requests_total counter"), std::string::npos);
   EXPECT_NE(text.find("skybroker_http_requests_total{method=\"GET\",route=\"/v1/offers/{id}/"
                       "history\",status=\"200\"} 2\n"),
@@ -125,13 +92,11 @@ TEST_F(ObservabilityE2eTest, MetricsCountRoutePatternsAndOffersPerProvider) {
 }
 
 TEST_F(ObservabilityE2eTest, EventStreamFollowsAPipelineToSuccessAndResumes) {
-  StartServe();
-  auto [code, body] =
-      Curl("/v1/pipelines", "-X POST --data @" + kExamples + "/quickstart.json");
-  ASSERT_EQ(code, 202) << body;
-  const std::string id = json::parse(body)["id"];
+  StartSimServe();
+  const std::string id = SubmitQuickstart();
+  ASSERT_FALSE(id.empty());
 
-  Shell all = Stream(id);  // returns only because the server ends the stream
+  ExecResult all = Stream(id);  // returns only because the server ends the stream
   ASSERT_EQ(all.code, 0) << "curl exit " << all.code << "\n" << all.out;
   EXPECT_NE(all.out.find("event: state\ndata: {"), std::string::npos) << all.out;
   const size_t done = all.out.find("running -> succeeded");
@@ -144,19 +109,20 @@ TEST_F(ObservabilityE2eTest, EventStreamFollowsAPipelineToSuccessAndResumes) {
   EXPECT_EQ(list["last_seq"], ids.back());
 
   const int64_t middle = ids[ids.size() / 2];
-  Shell resumed = Stream(id, "-H 'Last-Event-ID: " + std::to_string(middle) + "'");
+  ExecResult resumed = Stream(id, "-H 'Last-Event-ID: " + std::to_string(middle) + "'");
   ASSERT_EQ(resumed.code, 0) << resumed.out;
   EXPECT_EQ(EventIds(resumed.out), std::vector<int64_t>(ids.begin() + ids.size() / 2 + 1,
                                                        ids.end()));
-  Shell after = Sh("curl -s -N --max-time 30 -H 'Accept: text/event-stream' '" +
-                    serve_.base() + "/v1/pipelines/" + id + "/events?after=" +
-                    std::to_string(ids.back()) + "'");
+  ExecResult after = RunCommand("curl -s -N --max-time 30 -H 'Accept: text/event-stream' '" +
+                                serve_.base() + "/v1/pipelines/" + id + "/events?after=" +
+                                std::to_string(ids.back()) + "'");
   EXPECT_EQ(after.code, 0);
   EXPECT_TRUE(EventIds(after.out).empty()) << after.out;
-  EXPECT_EQ(Curl("/v1/pipelines/nope/events", "-H 'Accept: text/event-stream'").first, 404);
+  EXPECT_EQ(Send({"/v1/pipelines/nope/events", "-H 'Accept: text/event-stream'"}).code, 404);
 
-  auto [mcode, metrics] = Curl("/metrics");
-  ASSERT_EQ(mcode, 200);
+  const Reply metrics_reply = Get("/metrics");
+  const std::string& metrics = metrics_reply.text;
+  ASSERT_EQ(metrics_reply.code, 200);
   EXPECT_NE(metrics.find("skybroker_pipelines{state=\"succeeded\"} 1\n"), std::string::npos)
       << metrics;
   EXPECT_TRUE(std::regex_search(metrics,
@@ -168,19 +134,18 @@ TEST_F(ObservabilityE2eTest, EventStreamFollowsAPipelineToSuccessAndResumes) {
 }
 
 TEST_F(ObservabilityE2eTest, StreamsBeyondMaxStreamsGet503NamingTheLimit) {
-  StartServe({"--max-streams", "0"});
-  auto [code, body] =
-      Curl("/v1/pipelines", "-X POST --data @" + kExamples + "/quickstart.json");
-  ASSERT_EQ(code, 202) << body;
-  const std::string id = json::parse(body)["id"];
-  auto [scode, sbody] = Curl("/v1/pipelines/" + id + "/events", "-H 'Accept: text/event-stream'");
-  EXPECT_EQ(scode, 503) << sbody;
+  StartSimServe({"--max-streams", "0"});
+  const std::string id = SubmitQuickstart();
+  ASSERT_FALSE(id.empty());
+  const Reply stream = Send({"/v1/pipelines/" + id + "/events", "-H 'Accept: text/event-stream'"});
+  const std::string& sbody = stream.text;
+  EXPECT_EQ(stream.code, 503) << sbody;
   EXPECT_NE(sbody.find("--max-streams"), std::string::npos) << sbody;
   EXPECT_EQ(json::parse(sbody, nullptr, false)["error"]["code"], "unavailable") << sbody;
 }
 
 TEST_F(ObservabilityE2eTest, OffersGroupByAndCursorPagesWalkEveryOfferOnce) {
-  StartServe();
+  StartSimServe();
   json grouped = CurlJson("/v1/offers?gpu=A100&group_by=provider");
   ASSERT_FALSE(grouped["groups"].empty()) << grouped;
   const json plain = CurlJson("/v1/offers?gpu=A100&limit=1");
@@ -227,33 +192,35 @@ TEST_F(ObservabilityE2eTest, OffersGroupByAndCursorPagesWalkEveryOfferOnce) {
 
 TEST_F(ObservabilityE2eTest, ServesHttpsWithTheGivenCertificate) {
   const std::string cert = (dir_ / "cert.pem").string(), key = (dir_ / "key.pem").string();
-  Shell made = Sh("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
-                   "-addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert +
-                   " 2>&1");
+  ExecResult made =
+      RunCommand("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+                 "-addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert +
+                 " 2>&1");
   ASSERT_EQ(made.code, 0) << made.out;
   // Bad flags fail before the catalog loads (the timeout only guards against a server that
   // would start anyway).
   const std::string serve =
       "timeout 60 " + kBin + " serve --port 0 --db " + (dir_ / "x.db").string();
-  Shell lone = Sh(serve + " --tls-cert " + cert + " 2>&1");
+  ExecResult lone = RunCommand(serve + " --tls-cert " + cert + " 2>&1");
   EXPECT_EQ(lone.code, 2) << lone.out;
   EXPECT_NE(lone.out.find("--tls-key"), std::string::npos) << lone.out;
-  Shell missing = Sh(serve + " --tls-cert " + cert + " --tls-key " + (dir_ / "nope.pem").string() +
-                      " 2>&1");
+  ExecResult missing = RunCommand(serve + " --tls-cert " + cert + " --tls-key " +
+                                  (dir_ / "nope.pem").string() + " 2>&1");
   EXPECT_EQ(missing.code, 2) << missing.out;
   EXPECT_NE(missing.out.find("nope.pem"), std::string::npos) << missing.out;
 
-  StartServe({"--tls-cert", cert, "--tls-key", key});
-  EXPECT_NE(Sh("cat " + (dir_ / "serve.log").string()).out.find("serving https://"),
+  StartSimServe({"--tls-cert", cert, "--tls-key", key});
+  EXPECT_NE(RunCommand("cat " + (dir_ / "serve.log").string()).out.find("serving https://"),
             std::string::npos);
   const std::string https = "https://127.0.0.1:" + serve_.port() + "/healthz";
-  Shell ok = Sh("curl -s -o /dev/null -w '%{http_code}' --cacert " + cert + " '" + https + "'");
+  ExecResult ok =
+      RunCommand("curl -s -o /dev/null -w '%{http_code}' --cacert " + cert + " '" + https + "'");
   EXPECT_EQ(ok.out, "200") << "curl exit " << ok.code;
-  Shell plain = Sh("curl -s -o /dev/null -w '%{http_code}' --max-time 10 '" + serve_.base() +
-                    "/healthz'");
+  ExecResult plain = RunCommand("curl -s -o /dev/null -w '%{http_code}' --max-time 10 '" +
+                                serve_.base() + "/healthz'");
   EXPECT_NE(plain.code, 0) << "plain HTTP must not be answered: " << plain.out;
   EXPECT_NE(plain.out, "200");
-  Shell unknown_ca = Sh("curl -s -o /dev/null --max-time 10 '" + https + "'");
+  ExecResult unknown_ca = RunCommand("curl -s -o /dev/null --max-time 10 '" + https + "'");
   EXPECT_NE(unknown_ca.code, 0) << "a self-signed certificate is not trusted by default";
 }
 

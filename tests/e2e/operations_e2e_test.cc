@@ -8,99 +8,53 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "tests/e2e/cli_test_util.h"
-#include "tests/e2e/serve_process.h"
+#include "tests/support/e2e_fixture.h"
 
 namespace sky::testing {
 namespace {
 
 const std::string kCatalog = SKY_SOURCE_DIR "/data/catalog";
 
-struct Reply {
-  int code = 0;
-  std::string headers;  // raw, as curl saved them
-  std::string text;
-  nlohmann::json body;  // discarded when not JSON
-};
-
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-// The Location header's value, or "".
-std::string Location(const std::string& headers) {
-  std::istringstream in(headers);
-  for (std::string line; std::getline(in, line);) {
-    if (line.size() > 9 &&
-        (line.compare(0, 9, "Location:") == 0 || line.compare(0, 9, "location:") == 0)) {
-      std::string value = line.substr(9);
-      while (!value.empty() && (value.back() == '\r' || value.back() == ' ')) value.pop_back();
-      return value.substr(value.find_first_not_of(' '));
-    }
-  }
-  return "";
-}
-
 // `serve` with only the bundled GCP catalog (in memory), so that an upload of another
 // provider's offers adds them. With --auth off when this build has auth.
-class OperationsE2eTest : public BinaryTest {
+class OperationsE2eTest : public E2eTest {
  protected:
-  void StartServe(std::vector<std::string> extra) {
-    std::vector<std::string> args = {"--catalog", kCatalog + "/gcp"};
-    if (RunShell(kBin + " serve --help").find("--auth") != std::string::npos) {
-      args.insert(args.end(), {"--auth", "off"});
-    }
+  void StartCatalogServe(std::vector<std::string> extra) {
+    std::vector<std::string> args = {"--catalog", kCatalog + "/gcp", "--auth", "off"};
     args.insert(args.end(), extra.begin(), extra.end());
-    ASSERT_TRUE(serve_.Start(args, (dir_ / "serve.log").string())) << "server did not start:\n"
-                                                                   << serve_.Errors();
-  }
-  void TearDown() override {
-    if (serve_.running()) {
-      EXPECT_TRUE(serve_.Stop()) << "server did not stop cleanly";
-    }
-    BinaryTest::TearDown();
+    ASSERT_TRUE(StartServe(args)) << "server did not start:\n" << serve_.Errors();
   }
 
-  Reply Call(const std::string& curl_args) {
-    const fs::path headers = dir_ / "headers.txt";
-    const fs::path body = dir_ / "body.txt";
-    Reply r;
-    const std::string code = RunShell("curl -s -H 'Expect:' -D " + headers.string() + " -o " +
-                                      body.string() + " -w '%{http_code}' " + curl_args);
-    r.code = std::atoi(code.c_str());
-    r.headers = ReadAll(headers);
-    r.text = ReadAll(body);
-    r.body = nlohmann::json::parse(r.text, nullptr, false);
-    return r;
+  // curl `args` to `path`, without "Expect: 100-continue" (an upload goes in one request).
+  Reply Call(const std::string& path, const std::string& args) {
+    return Send({path, "-H 'Expect:' " + args});
   }
-  Reply Get(const std::string& path) { return Call("'" + serve_.base() + path + "'"); }
-  Reply Post(const std::string& path, const std::string& file) {
-    return Call("-X POST --data-binary @" + file + " '" + serve_.base() + path + "'");
+  Reply PostFile(const std::string& path, const std::string& file) {
+    return Call(path, "-X POST --data-binary @" + file);
   }
   // Polls the operation at `location` until it has finished (at most 60 s).
   nlohmann::json Finished(const std::string& location) {
     Reply r;
-    for (int i = 0; i < 1200; ++i) {
-      r = Get(location);
-      if (r.code != 200) break;
-      const std::string state = r.body.value("state", "");
-      if (state == "succeeded" || state == "failed") return r.body;
-      ::usleep(50 * 1000);
-    }
+    const bool finished = WaitFor(
+        [&] {
+          r = Get(location);
+          const std::string state = r.code == 200 ? r.body.value("state", "") : "";
+          return r.code != 200 || state == "succeeded" || state == "failed";
+        },
+        std::chrono::seconds(60), std::chrono::milliseconds(50));
+    if (finished && r.code == 200) return r.body;
     ADD_FAILURE() << "operation " << location << " did not finish: " << r.code << " " << r.text;
     return nullptr;
   }
-
-  ServeProcess serve_;
 };
 
 TEST_F(OperationsE2eTest, IngestRefreshAndPlansRunAsOperations) {
-  StartServe({});
+  StartCatalogServe({});
   // An upload of Lambda's catalog: 202, then the operation succeeds with the counts.
-  Reply r = Post("/v1/catalog/ingest?name=vms.csv&provider=lambda", kCatalog + "/lambda/vms.csv");
+  Reply r =
+      PostFile("/v1/catalog/ingest?name=vms.csv&provider=lambda", kCatalog + "/lambda/vms.csv");
   ASSERT_EQ(r.code, 202) << r.text;
-  const std::string location = Location(r.headers);
+  const std::string location = r.Header("Location");
   ASSERT_EQ(location, "/v1/operations/" + r.body["id"].get<std::string>()) << r.headers;
   EXPECT_EQ(r.body["kind"], "ingest");
   nlohmann::json op = Finished(location);
@@ -115,18 +69,18 @@ TEST_F(OperationsE2eTest, IngestRefreshAndPlansRunAsOperations) {
   EXPECT_EQ(r.body["offers"][0]["provider"], "lambda");
 
   // Refresh from the sim: one entry per provider, recorded in the result.
-  r = Call("-X POST '" + serve_.base() + "/v1/catalog/refresh?providers=sim'");
+  r = Call("/v1/catalog/refresh?providers=sim", "-X POST");
   ASSERT_EQ(r.code, 202) << r.text;
-  op = Finished(Location(r.headers));
+  op = Finished(r.Header("Location"));
   ASSERT_EQ(op["state"], "succeeded") << op.dump();
   ASSERT_EQ(op["result"]["providers"].size(), 1u) << op.dump();
   EXPECT_EQ(op["result"]["providers"][0]["provider"], "sim");
   EXPECT_EQ(op["result"]["providers"][0]["ok"], true) << op.dump();
-  r = Call("-X POST '" + serve_.base() + "/v1/catalog/refresh?providers=nowhere'");
+  r = Call("/v1/catalog/refresh?providers=nowhere", "-X POST");
   EXPECT_EQ(r.code, 400) << r.text;
 
   // A plan solved within the default wait bound is answered at once.
-  r = Post("/v1/plans", kExamples + "/quickstart.json");
+  r = PostFile("/v1/plans", kExamples + "/quickstart.json");
   ASSERT_EQ(r.code, 200) << r.text;
   EXPECT_EQ(r.body["status"], "optimal");
 
@@ -135,7 +89,7 @@ TEST_F(OperationsE2eTest, IngestRefreshAndPlansRunAsOperations) {
 }
 
 TEST_F(OperationsE2eTest, BadUploadsAreRejectedOrFailTheOperation) {
-  StartServe({});
+  StartCatalogServe({});
   // Line 3 (the second row) has a price that is not a number.
   std::ifstream in(kCatalog + "/lambda/vms.csv");
   std::string header, first, second;
@@ -144,9 +98,9 @@ TEST_F(OperationsE2eTest, BadUploadsAreRejectedOrFailTheOperation) {
   std::getline(in, second);
   second.replace(second.find(",0.2,"), 5, ",abc,");
   const std::string bad = Write("bad.csv", header + "\n" + first + "\n" + second + "\n");
-  Reply r = Post("/v1/catalog/ingest?name=vms.csv&provider=lambda", bad);
+  Reply r = PostFile("/v1/catalog/ingest?name=vms.csv&provider=lambda", bad);
   ASSERT_EQ(r.code, 202) << r.text;
-  nlohmann::json op = Finished(Location(r.headers));
+  nlohmann::json op = Finished(r.Header("Location"));
   ASSERT_EQ(op["state"], "failed") << op.dump();
   const std::string message = op["error"]["message"];
   EXPECT_EQ(op["error"]["code"], "invalid_argument");
@@ -155,42 +109,43 @@ TEST_F(OperationsE2eTest, BadUploadsAreRejectedOrFailTheOperation) {
   EXPECT_EQ(message.find("skybroker-upload"), std::string::npos) << message;
 
   // With skip_bad_rows the good row goes in and the bad one is listed by its uploaded name.
-  r = Post("/v1/catalog/ingest?name=vms.csv&provider=lambda&skip_bad_rows=true", bad);
+  r = PostFile("/v1/catalog/ingest?name=vms.csv&provider=lambda&skip_bad_rows=true", bad);
   ASSERT_EQ(r.code, 202) << r.text;
-  op = Finished(Location(r.headers));
+  op = Finished(r.Header("Location"));
   ASSERT_EQ(op["state"], "succeeded") << op.dump();
   ASSERT_EQ(op["result"]["rejected"].size(), 1u) << op.dump();
   EXPECT_EQ(op["result"]["rejected"][0]["file"], "vms.csv");
   EXPECT_EQ(op["result"]["rejected"][0]["line"], 3);
 
   // Parameters are checked at once, each named.
-  r = Post("/v1/catalog/ingest?name=vms.csv&provider=lambda&color=red", bad);
+  r = PostFile("/v1/catalog/ingest?name=vms.csv&provider=lambda&color=red", bad);
   ASSERT_EQ(r.code, 400) << r.text;
   EXPECT_NE(r.body["error"]["message"].get<std::string>().find("color"), std::string::npos);
-  r = Post("/v1/catalog/ingest?provider=lambda", bad);
+  r = PostFile("/v1/catalog/ingest?provider=lambda", bad);
   ASSERT_EQ(r.code, 400) << r.text;
   EXPECT_EQ(r.body["error"]["details"][0]["parameter"], "name") << r.text;
-  r = Post("/v1/catalog/ingest?name=../vms.csv&provider=lambda", bad);
+  r = PostFile("/v1/catalog/ingest?name=../vms.csv&provider=lambda", bad);
   EXPECT_EQ(r.code, 400) << r.text;
-  r = Post("/v1/catalog/ingest?name=vms.csv", bad);  // a vms.csv does not name its provider
+  r = PostFile("/v1/catalog/ingest?name=vms.csv", bad);  // a vms.csv does not name its provider
   ASSERT_EQ(r.code, 400) << r.text;
   EXPECT_NE(r.body["error"]["message"].get<std::string>().find("provider"), std::string::npos);
 }
 
 TEST_F(OperationsE2eTest, UploadLimitAndPlansPastTheWaitBound) {
-  StartServe({"--max-upload-bytes", "1000", "--plan-wait-ms", "0"});
-  Reply r = Post("/v1/catalog/ingest?name=vms.csv&provider=lambda", kCatalog + "/lambda/vms.csv");
+  StartCatalogServe({"--max-upload-bytes", "1000", "--plan-wait-ms", "0"});
+  Reply r =
+      PostFile("/v1/catalog/ingest?name=vms.csv&provider=lambda", kCatalog + "/lambda/vms.csv");
   ASSERT_EQ(r.code, 413) << r.text;
   EXPECT_EQ(r.body["error"]["code"], "payload_too_large");
   // The upload limit is the ingest route's own: a plan body is still under the general one.
-  r = Post("/v1/plans", kExamples + "/quickstart.json");
+  r = PostFile("/v1/plans", kExamples + "/quickstart.json");
   ASSERT_EQ(r.code, 202) << r.text;
   EXPECT_EQ(r.body["kind"], "plan");
-  nlohmann::json op = Finished(Location(r.headers));
+  nlohmann::json op = Finished(r.Header("Location"));
   ASSERT_EQ(op["state"], "succeeded") << op.dump();
   EXPECT_EQ(op["result"]["status"], "optimal") << op.dump();
   // Invalid specs are still answered at once.
-  r = Call("-X POST --data '{\"name\":\"x\",\"stages\":[]}' '" + serve_.base() + "/v1/plans'");
+  r = Call("/v1/plans", "-X POST --data '{\"name\":\"x\",\"stages\":[]}'");
   EXPECT_EQ(r.code, 400) << r.text;
 }
 

@@ -9,8 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/e2e/cli_test_util.h"
-#include "tests/e2e/serve_process.h"
+#include "tests/support/e2e_fixture.h"
 
 namespace sky::testing {
 namespace {
@@ -18,61 +17,21 @@ namespace {
 using nlohmann::json;
 
 
-struct Reply {
-  int code = 0;
-  std::string headers;
-  json body;  // null when empty or not JSON
-};
-
-class PipelineE2eTest : public BinaryTest {
+class PipelineE2eTest : public E2eTest {
  protected:
   void SetUp() override {
-    BinaryTest::SetUp();
-    const std::string db = (dir_ / "sky.db").string();
+    E2eTest::SetUp();
     // --auth off: tokens and tenants are auth_e2e_test's subject.
-    ASSERT_TRUE(serve_.Start({"--db", db, "--auth", "off", "--providers", "sim",
-                              "--clock-speed", "3600", "--clock-origin", "1700000000",
-                              "--poll-seconds", "5", "--sim-boot-seconds", "30"},
-                             (dir_ / "serve.log").string()))
-        << "server did not start:\n" << serve_.Errors();
-    port_ = serve_.port();
+    std::vector<std::string> args = {"--db", Path("sky.db"), "--auth", "off"};
+    for (const std::string& a : FastSimArgs()) args.push_back(a);
+    ASSERT_TRUE(StartServe(args)) << "server did not start:\n" << serve_.Errors();
   }
 
-  void TearDown() override {
-    if (serve_.running()) {
-      EXPECT_TRUE(serve_.Stop()) << "server did not stop cleanly";
-    }
-    if (HasFailure()) std::cerr << "server stderr (tail):\n" << serve_.Errors();
-    BinaryTest::TearDown();
-  }
-
-  std::string Base() const { return "http://127.0.0.1:" + port_; }
-  std::string Server() const { return " --server " + Base(); }
-
-  // curl `args` against `path`; the status, the response headers and the parsed body.
-  Reply Curl(const std::string& args, const std::string& path) {
-    const std::string headers = (dir_ / "headers.txt").string();
-    const std::string cmd =
-        "curl -s -D " + headers + " -w '\\n%{http_code}' " + args + " '" + Base() + path + "'";
-    FILE* pipe = ::popen(cmd.c_str(), "r");
-    std::string out;
-    std::array<char, 4096> buf{};
-    size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-    ::pclose(pipe);
-    Reply reply;
-    const size_t nl = out.rfind('\n');
-    reply.code = std::atoi(out.substr(nl + 1).c_str());
-    reply.body = json::parse(out.substr(0, nl), nullptr, false);
-    if (reply.body.is_discarded()) reply.body = nullptr;
-    std::ifstream in(headers);
-    reply.headers.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    return reply;
-  }
+  std::string Server() const { return " --server " + serve_.base(); }
 
   // Submits a spec file; returns the id (empty on failure).
   std::string Submit(const std::string& spec_path) {
-    Reply r = Curl("-X POST --data @" + spec_path, "/v1/pipelines");
+    Reply r = Send({"/v1/pipelines", "-X POST --data @" + spec_path});
     EXPECT_EQ(r.code, 202) << r.body;
     if (r.code != 202) return "";
     EXPECT_EQ(r.body["location"], "/v1/pipelines/" + r.body["id"].get<std::string>());
@@ -82,46 +41,17 @@ class PipelineE2eTest : public BinaryTest {
     return r.body["id"];
   }
 
-  // Polls the pipeline until `done(view)` or `seconds` pass; returns the last view.
-  json WaitFor(const std::string& id, const std::function<bool(const json&)>& done,
-               int seconds = 60) {
-    json view;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-    while (std::chrono::steady_clock::now() < deadline) {
-      Reply r = Curl("", "/v1/pipelines/" + id);
-      EXPECT_EQ(r.code, 200) << r.body;
-      view = r.body;
-      if (r.code != 200 || done(view)) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return view;
-  }
-
   // The heartbeat token of the attempt with idempotency key `key`, as the server mints it from
-  // the secret beside its database (computed with the openssl command).
+  // the secret beside its database.
   std::string StageToken(const std::string& key) {
-    std::ifstream in(dir_ / "sky.db.token-secret");
-    std::string secret;
-    in >> secret;
-    const std::string cmd = "printf %s '" + key + "' | openssl dgst -sha256 -hmac '" + secret +
-                            "' | awk '{print $NF}'";
-    FILE* pipe = ::popen(cmd.c_str(), "r");
-    std::array<char, 256> buf{};
-    std::string hex;
-    if (std::fgets(buf.data(), buf.size(), pipe) != nullptr) hex = buf.data();
-    ::pclose(pipe);
-    while (!hex.empty() && (hex.back() == '\n' || hex.back() == ' ')) hex.pop_back();
-    return "skst_" + hex;
+    return StageTokenFor(dir_ / "sky.db.token-secret", key);
   }
-
-  ServeProcess serve_;
-  std::string port_;
 };
 
 TEST_F(PipelineE2eTest, QuickstartRunsToSuccessWithCostsAndEvents) {
   const std::string id = Submit(kExamples + "/quickstart.json");
   ASSERT_FALSE(id.empty());
-  json view = WaitFor(id, [](const json& v) {
+  json view = WaitForPipeline(id, [](const json& v) {
     return v["state"] == "succeeded" || v["state"] == "failed" || v["state"] == "cancelled";
   });
   ASSERT_EQ(view["state"], "succeeded") << view.dump(2);
@@ -138,17 +68,17 @@ TEST_F(PipelineE2eTest, QuickstartRunsToSuccessWithCostsAndEvents) {
   EXPECT_GT(view["cost"]["actual_usd"].get<double>(), 0);
   EXPECT_GT(view["cost"]["estimated_usd"].get<double>(), 0);
 
-  Reply events = Curl("", "/v1/pipelines/" + id + "/events");
+  Reply events = Get("/v1/pipelines/" + id + "/events");
   ASSERT_EQ(events.code, 200) << events.body;
   const std::string log = events.body.dump();
   EXPECT_NE(log.find("running -> succeeded"), std::string::npos) << log;
   EXPECT_NE(log.find("\"kind\":\"state\""), std::string::npos) << log;
   const int64_t last = events.body["last_seq"];
-  Reply none = Curl("", "/v1/pipelines/" + id + "/events?after=" + std::to_string(last));
+  Reply none = Get("/v1/pipelines/" + id + "/events?after=" + std::to_string(last));
   EXPECT_TRUE(none.body["events"].empty()) << none.body;
   EXPECT_EQ(none.body["last_seq"], last);
 
-  Reply list = Curl("", "/v1/pipelines?state=succeeded");
+  Reply list = Get("/v1/pipelines?state=succeeded");
   ASSERT_EQ(list.code, 200) << list.body;
   ASSERT_EQ(list.body["pipelines"].size(), 1u) << list.body;
   EXPECT_EQ(list.body["pipelines"][0]["id"], id);
@@ -209,37 +139,36 @@ TEST_F(PipelineE2eTest, TheBrokerMarketPolicyRunsPipelinesAndUnknownNamesAreRefu
 TEST_F(PipelineE2eTest, CancelHeartbeatAndErrors) {
   const std::string id = Submit(Write("long.json", kLongSpec));
   ASSERT_FALSE(id.empty());
-  json view = WaitFor(id, [](const json& v) {
+  json view = WaitForPipeline(id, [](const json& v) {
     return v["stages"][0]["state"] == "running" || v["state"] == "failed";
   });
   ASSERT_EQ(view["stages"][0]["state"], "running") << view.dump(2);
 
   const std::string beat = "/v1/pipelines/" + id + "/stages/work/heartbeat";
-  EXPECT_EQ(Curl("-X POST --data '{}'", beat).code, 401);
-  Reply wrong = Curl("-X POST -H 'Authorization: Bearer not-the-token' --data '{}'", beat);
+  EXPECT_EQ(Send({beat, "-X POST --data '{}'"}).code, 401);
+  Reply wrong = Send({beat, "-X POST -H 'Authorization: Bearer not-the-token' --data '{}'"});
   EXPECT_EQ(wrong.code, 401) << wrong.body;
-  Reply typed = Curl("-X POST -H 'Authorization: Bearer x' --data '{\"progress\":\"half\"}'", beat);
+  Reply typed = Send({beat, "-X POST --data '{\"progress\":\"half\"}'", "x"});
   EXPECT_EQ(typed.code, 400) << typed.body;
   EXPECT_NE(typed.body.dump().find("progress"), std::string::npos) << typed.body;
   // The stage's real token: "skst_" + HMAC-SHA256(the server's secret, the attempt's key).
   const std::string token = StageToken(view["attempts"].back()["idempotency_key"]);
-  Reply accepted =
-      Curl("-X POST -H 'Authorization: Bearer " + token + "' --data '{\"progress\":0.01}'", beat);
+  Reply accepted = Send({beat, "-X POST --data '{\"progress\":0.01}'", token});
   EXPECT_EQ(accepted.code, 204) << accepted.body;
 
-  Reply cancel = Curl("-X DELETE", "/v1/pipelines/" + id);
+  Reply cancel = Send({"/v1/pipelines/" + id, "-X DELETE"});
   ASSERT_EQ(cancel.code, 200) << cancel.body;
   EXPECT_EQ(cancel.body["state"], "cancelled");
-  EXPECT_EQ(Curl("-X DELETE", "/v1/pipelines/" + id).code, 409);
+  EXPECT_EQ(Send({"/v1/pipelines/" + id, "-X DELETE"}).code, 409);
   ExecResult again = Exec("cancel " + id + Server());
   EXPECT_EQ(again.code, 1) << again.out;
 
-  EXPECT_EQ(Curl("", "/v1/pipelines/no-such-id").code, 404);
-  EXPECT_EQ(Curl("", "/v1/pipelines/no-such-id/events").code, 404);
-  Reply bad_state = Curl("", "/v1/pipelines?state=sleeping");
+  EXPECT_EQ(Get("/v1/pipelines/no-such-id").code, 404);
+  EXPECT_EQ(Get("/v1/pipelines/no-such-id/events").code, 404);
+  Reply bad_state = Get("/v1/pipelines?state=sleeping");
   EXPECT_EQ(bad_state.code, 400);
   EXPECT_NE(bad_state.body.dump().find("sleeping"), std::string::npos) << bad_state.body;
-  Reply invalid = Curl("-X POST --data '{\"name\":\"x\",\"stages\":[]}'", "/v1/pipelines");
+  Reply invalid = Send({"/v1/pipelines", "-X POST --data '{\"name\":\"x\",\"stages\":[]}'"});
   ASSERT_EQ(invalid.code, 400) << invalid.body;
   EXPECT_FALSE(invalid.body["error"]["details"].empty()) << invalid.body;
   EXPECT_TRUE(invalid.body["error"]["details"][0].contains("path")) << invalid.body;

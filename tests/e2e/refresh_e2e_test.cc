@@ -6,8 +6,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/e2e_fixture.h"
 #include "tests/support/prism_server.h"
-#include "tests/e2e/cli_test_util.h"
 
 namespace sky::testing {
 namespace {
@@ -34,7 +34,7 @@ std::map<std::string, json> ById(const json& offers) {
   return by_id;
 }
 
-class RefreshE2eTest : public BinaryTest {};
+class RefreshE2eTest : public E2eTest {};
 
 TEST_F(RefreshE2eTest, LambdaOffersFromPrismReachTheCatalog) {
   if (!fs::exists(PrismServer::BinaryPath())) {

@@ -14,8 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "tests/e2e/cli_test_util.h"
-#include "tests/e2e/serve_process.h"
+#include "tests/support/e2e_fixture.h"
 
 namespace sky::testing {
 namespace {
@@ -31,32 +30,20 @@ constexpr char kZoneB[] =
     R"({"metadata": {"gap_seconds": 3600}, "data": [0, 0, 0, 0, 0, 0, 0, 0]})";
 constexpr double kGreedyCost = 2 * 0.918 + 2.5 * 3.06;
 
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-class ReplayE2eTest : public BinaryTest {
+class ReplayE2eTest : public E2eTest {
  protected:
   void SetUp() override {
-    BinaryTest::SetUp();
+    E2eTest::SetUp();
     fs::create_directories(dir_ / "aws-test");
     spec_ = Write("spec.json", kSpec);
     Write("aws-test/us-east-1a_v100_1.json", kZoneA);
     Write("aws-test/us-east-1b_v100_1.json", kZoneB);
   }
-  void TearDown() override {
-    if (serve_.running()) {
-      EXPECT_TRUE(serve_.Stop()) << "server did not stop cleanly";
-    }
-    BinaryTest::TearDown();
-  }
   std::string Replay(const std::string& extra) {
     return "replay --catalog " + kAwsCatalog + " --pipeline " + spec_ + " --trace " +
-           (dir_ / "aws-test").string() + " --poll-seconds 450 " + extra;
+           Path("aws-test") + " --poll-seconds 450 " + extra;
   }
   std::string spec_;
-  ServeProcess serve_;
 };
 
 const nlohmann::json* SummaryOf(const nlohmann::json& report, const std::string& policy) {
@@ -85,7 +72,7 @@ TEST_F(ReplayE2eTest, ReplaysEveryPolicyAndReportsJsonTableAndPlot) {
     EXPECT_TRUE(r["deadline_met"].get<bool>()) << r.dump();
     EXPECT_FALSE(r["timeline"].empty()) << r.dump();
   }
-  const std::string svg = ReadAll(plot);
+  const std::string svg = ReadFile(plot);
   EXPECT_EQ(svg.rfind("<svg", 0), 0u) << svg.substr(0, 200);
   EXPECT_NE(svg.find("uniform_progress"), std::string::npos);
 
@@ -118,29 +105,24 @@ TEST_F(ReplayE2eTest, BadInputsExitTwoAndSayWhy) {
 }
 
 TEST_F(ReplayE2eTest, RestReplayRunsAsAnOperationAndReadsOnlyAllowedTracePaths) {
-  std::vector<std::string> args = {"--catalog", kAwsCatalog, "--trace-dir", dir_.string()};
-  if (RunShell(kBin + " serve --help").find("--auth") != std::string::npos) {
-    args.insert(args.end(), {"--auth", "off"});
-  }
-  ASSERT_TRUE(serve_.Start(args, (dir_ / "serve.log").string())) << serve_.Errors();
+  ASSERT_TRUE(StartServe({"--catalog", kAwsCatalog, "--trace-dir", dir_.string(), "--auth", "off"}))
+      << serve_.Errors();
   nlohmann::json body = {{"pipeline", nlohmann::json::parse(kSpec)},
                          {"traces", {{"aws:us-east-1:us-east-1a", nlohmann::json::parse(kZoneA)}}},
                          {"trace_paths", {"aws-test/us-east-1b_v100_1.json"}},
                          {"policy", {"greedy_spot"}}};
-  const std::string request = Write("request.json", body.dump());
-  const std::string post = "curl -s -X POST --data-binary @" + request + " -D " +
-                           (dir_ / "h.txt").string() + " '" + serve_.base() + "/v1/replays'";
-  auto accepted = nlohmann::json::parse(RunShell(post), nullptr, false);
-  ASSERT_EQ(accepted.value("kind", ""), "replay") << accepted.dump();
-  EXPECT_NE(ReadAll(dir_ / "h.txt").find("/v1/operations/" + accepted["id"].get<std::string>()),
-            std::string::npos);
+  const Reply accepted = Post("/v1/replays", body.dump());
+  ASSERT_TRUE(accepted.body.is_object()) << accepted.text;
+  ASSERT_EQ(accepted.body.value("kind", ""), "replay") << accepted.text;
+  const std::string id = accepted.body["id"];
+  EXPECT_NE(accepted.headers.find("/v1/operations/" + id), std::string::npos) << accepted.headers;
   nlohmann::json report;
-  for (int i = 0; i < 600 && !report.contains("summary"); ++i) {
-    report = nlohmann::json::parse(RunShell("curl -s '" + serve_.base() + "/v1/replays/" +
-                                            accepted["id"].get<std::string>() + "'"),
-                                   nullptr, false);
-    ::usleep(100 * 1000);
-  }
+  WaitFor(
+      [&] {
+        report = Get("/v1/replays/" + id).body;
+        return report.contains("summary");
+      },
+      std::chrono::seconds(60));
   ASSERT_TRUE(report.contains("summary")) << report.dump();
   ASSERT_EQ(report["summary"].size(), 1u);
   EXPECT_EQ(report["summary"][0]["policy"], "greedy_spot");
@@ -149,11 +131,7 @@ TEST_F(ReplayE2eTest, RestReplayRunsAsAnOperationAndReadsOnlyAllowedTracePaths) 
   EXPECT_EQ(report["summary"][0]["deadlines_met"], 1) << report.dump();
   // Paths outside the trace directories are refused before anything runs.
   body["trace_paths"] = {"/etc/passwd"};
-  const std::string outside = Write("outside.json", body.dump());
-  const std::string code =
-      RunShell("curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary @" + outside + " '" +
-               serve_.base() + "/v1/replays'");
-  EXPECT_EQ(code, "403");
+  EXPECT_EQ(Post("/v1/replays", body.dump()).code, 403);
 }
 
 }  // namespace

@@ -21,8 +21,7 @@
 #include <set>
 #include <thread>
 
-#include "tests/e2e/cli_test_util.h"
-#include "tests/e2e/serve_process.h"
+#include "tests/support/e2e_fixture.h"
 
 namespace sky::testing {
 namespace {
@@ -36,18 +35,8 @@ constexpr char kReplay[] =
     R"("checkpoint_minutes":7.5}]},"traces":{"aws:us-east-1:us-east-1a":{"metadata":)"
     R"({"gap_seconds":3600},"data":[1,1,0,0,0,0,0,0]}},"policy":["greedy_spot"]})";
 const std::string kBogusToken = "sky_" + std::string(64, '0');
-
-struct Reply {
-  int code = 0;
-  std::string headers;  // lower-cased
-  json body;            // null when empty or not JSON
-  std::string text;
-};
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+// How often a test polls a pipeline (for at most 90 s).
+constexpr std::chrono::milliseconds kPoll(200);
 
 std::string Trimmed(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
@@ -61,36 +50,25 @@ int Rank(const std::string& role) {
   return it == kRanks.end() ? -1 : it->second;
 }
 
-class SecurityE2eTest : public BinaryTest {
+class SecurityE2eTest : public E2eTest {
  protected:
   void SetUp() override {
-    BinaryTest::SetUp();
-    ASSERT_TRUE(StartServe({})) << serve_.Errors();
+    E2eTest::SetUp();
+    ASSERT_TRUE(StartSecureServe({})) << serve_.Errors();
     admin_ = Trimmed(ReadFile(dir_ / "admin-token"));
     ASSERT_EQ(admin_.size(), 68u);
     secrets_.push_back(admin_);
   }
-  void TearDown() override {
-    if (serve_.running()) {
-      EXPECT_TRUE(serve_.Stop()) << "server did not stop cleanly";
-    }
-    if (HasFailure()) std::cerr << "server stderr (tail):\n" << serve_.Errors();
-    BinaryTest::TearDown();
-  }
 
-  std::string DbPath() const { return (dir_ / "sky.db").string(); }
-  std::string Log(int start) const {
-    return (dir_ / ("serve-" + std::to_string(start) + ".log")).string();
-  }
+  std::string DbPath() const { return Path("sky.db"); }
+  std::string Log(int start) const { return Path("serve-" + std::to_string(start) + ".log"); }
 
-  bool StartServe(const std::vector<std::string>& extra) {
-    std::vector<std::string> args = {
-        "--db",           DbPath(), "--providers",        "sim",
-        "--clock-speed",  "3600",   "--clock-origin",     "1700000000",
-        "--poll-seconds", "5",      "--sim-boot-seconds", "30",
-        "--plan-wait-ms", "0",      "--access-log",       (dir_ / "access.log").string()};
+  bool StartSecureServe(const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"--db", DbPath(), "--plan-wait-ms", "0", "--access-log",
+                                     Path("access.log")};
+    for (const std::string& a : FastSimArgs()) args.push_back(a);
     args.insert(args.end(), extra.begin(), extra.end());
-    return serve_.Start(args, Log(starts_++));
+    return StartServe(args, "serve-" + std::to_string(starts_++) + ".log");
   }
 
   // `skybroker token create`: the token (stdout); stderr goes to token.err, a log.
@@ -103,60 +81,29 @@ class SecurityE2eTest : public BinaryTest {
     return token;
   }
 
-  Reply Curl(const std::string& args, const std::string& url_path, const std::string& token = "",
-             const std::string& base = "") {
-    const std::string headers = (dir_ / "headers.txt").string();
-    const std::string auth = token.empty() ? "" : " -H 'Authorization: Bearer " + token + "'";
-    const std::string out =
-        RunShell("curl -s -D " + headers + " -w '\\n%{http_code}'" + auth + " " + args + " '" +
-                 (base.empty() ? serve_.base() : base) + url_path + "'");
-    Reply reply;
-    const size_t nl = out.rfind('\n');
-    reply.code = std::atoi(out.substr(nl == std::string::npos ? 0 : nl + 1).c_str());
-    reply.text = nl == std::string::npos ? "" : out.substr(0, nl);
-    reply.body = json::parse(reply.text, nullptr, false);
-    if (reply.body.is_discarded()) reply.body = nullptr;
-    reply.headers = ReadFile(headers);
-    for (char& c : reply.headers)
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return reply;
-  }
-
-  std::string Post(const std::string& path, const std::string& body, const std::string& token,
-                   int expect) {
-    const Reply r = Curl("-X POST --data-binary @" + Write("post.json", body), path, token);
+  // POSTs `body` to `path` as `token`, expecting status `expect`; the id of what it made.
+  std::string PostId(const std::string& path, const std::string& body, const std::string& token,
+                     int expect) {
+    const Reply r = Post(path, body, token);
     EXPECT_EQ(r.code, expect) << path << " " << r.text;
     return r.body.is_object() ? r.body.value("id", "") : "";
   }
 
-  // Polls the pipeline as `token` until `done(view)` or 90 s pass; returns the last view.
-  json WaitFor(const std::string& id, const std::string& token,
-               const std::function<bool(const json&)>& done) {
-    json view;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
-    while (std::chrono::steady_clock::now() < deadline) {
-      view = Curl("", "/v1/pipelines/" + id, token).body;
-      if (view.is_object() && done(view)) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
-    return view;
-  }
-
   // The heartbeat token of an attempt: "skst_" + HMAC-SHA256(the server's secret, its key).
   std::string StageToken(const std::string& key) {
-    const std::string secret = Trimmed(ReadFile(DbPath() + ".token-secret"));
-    const std::string hex = RunShell("printf %s '" + key + "' | openssl dgst -sha256 -hmac '" +
-                                     secret + "' | awk '{print $NF}'");
-    return "skst_" + hex;
+    return StageTokenFor(DbPath() + ".token-secret", key);
   }
 
   // The long pipeline of `token`'s tenant with its one stage running; its id and the stage's
   // token (a secret, remembered).
   std::pair<std::string, std::string> RunningLongPipeline(const std::string& token) {
-    const std::string id = Post("/v1/pipelines", kLongSpec, token, 202);
-    const json view = WaitFor(id, token, [](const json& v) {
-      return v["stages"][0]["state"] == "running" || v["state"] == "failed";
-    });
+    const std::string id = PostId("/v1/pipelines", kLongSpec, token, 202);
+    const json view = WaitForPipeline(
+        id,
+        [](const json& v) {
+          return v["stages"][0]["state"] == "running" || v["state"] == "failed";
+        },
+        token, 90, kPoll);
     EXPECT_EQ(view["stages"][0]["state"], "running") << view.dump(2);
     if (!view.contains("attempts") || view["attempts"].empty()) return {id, ""};
     const std::string stage_token = StageToken(view["attempts"].back()["idempotency_key"]);
@@ -165,11 +112,10 @@ class SecurityE2eTest : public BinaryTest {
   }
 
   Reply Heartbeat(const std::string& id, const std::string& stage, const std::string& token) {
-    return Curl("-X POST --data '{\"progress\":0.01}'",
-                "/v1/pipelines/" + id + "/stages/" + stage + "/heartbeat", token);
+    return Send({"/v1/pipelines/" + id + "/stages/" + stage + "/heartbeat",
+                 "-X POST --data '{\"progress\":0.01}'", token});
   }
 
-  ServeProcess serve_;
   int starts_ = 0;
   std::string admin_;
   std::vector<std::string> secrets_;  // every token the test saw
@@ -177,7 +123,7 @@ class SecurityE2eTest : public BinaryTest {
 
 TEST_F(SecurityE2eTest, TokensAreStoredOnlyAsHashes) {
   for (const char* tenant : {"a", "b"}) {
-    EXPECT_EQ(Curl("", "/v1/pipelines", CreateToken(tenant, "user")).code, 200);
+    EXPECT_EQ(Get("/v1/pipelines", CreateToken(tenant, "user")).code, 200);
   }
   CreateToken("a", "viewer");
   const auto [id, stage_token] = RunningLongPipeline(secrets_[1]);
@@ -203,18 +149,20 @@ TEST_F(SecurityE2eTest, TokensAreStoredOnlyAsHashes) {
 TEST_F(SecurityE2eTest, NoSecretInAnyLogLineAfterAFullRun) {
   const std::string a = CreateToken("a", "user");
   const std::string b = CreateToken("b", "viewer");
-  const std::string quick = Post("/v1/pipelines", ReadFile(kExamples + "/quickstart.json"), a, 202);
+  const std::string quick =
+      PostId("/v1/pipelines", ReadFile(kExamples + "/quickstart.json"), a, 202);
   const auto [long_id, stage_token] = RunningLongPipeline(a);
   ASSERT_FALSE(stage_token.empty());
   EXPECT_EQ(Heartbeat(long_id, "work", stage_token).code, 204);
   EXPECT_EQ(Heartbeat(long_id, "work", "skst_" + std::string(64, 'f')).code, 401);
-  EXPECT_EQ(Curl("", "/v1/pipelines", kBogusToken).code, 401);
-  EXPECT_EQ(Curl("-H 'Authorization: Basic " + a + "'", "/v1/pipelines").code, 401);
-  EXPECT_EQ(Curl("", "/v1/pipelines", b).code, 200);
-  const json done = WaitFor(quick, a, [](const json& v) { return v["state"] == "succeeded"; });
+  EXPECT_EQ(Get("/v1/pipelines", kBogusToken).code, 401);
+  EXPECT_EQ(Send({"/v1/pipelines", "-H 'Authorization: Basic " + a + "'"}).code, 401);
+  EXPECT_EQ(Get("/v1/pipelines", b).code, 200);
+  const json done = WaitForPipeline(
+      quick, [](const json& v) { return v["state"] == "succeeded"; }, a, 90, kPoll);
   ASSERT_EQ(done["state"], "succeeded") << done.dump(2);
   EXPECT_GT(done["cost"]["actual_usd"].get<double>(), 0) << done.dump(2);
-  std::string outputs = Curl("", "/metrics", admin_).text;
+  std::string outputs = Get("/metrics", admin_).text;
   const std::string cli = " --server " + serve_.base();
   outputs += Exec("status" + cli + " --token " + a).out;
   outputs += Exec("status" + cli + " --token " + kBogusToken).out;
@@ -246,13 +194,13 @@ TEST_F(SecurityE2eTest, NoSecretInAnyLogLineAfterAFullRun) {
 TEST_F(SecurityE2eTest, TenantsCannotReachEachOthersOperationsReplaysOrStages) {
   const std::string a = CreateToken("a", "user");
   const std::string b = CreateToken("b", "user");
-  const std::string plan = Post("/v1/plans", ReadFile(kExamples + "/quickstart.json"), a, 202);
-  const std::string replay = Post("/v1/replays", kReplay, a, 202);
-  EXPECT_EQ(Curl("", "/v1/operations/" + plan, a).code, 200);
-  EXPECT_EQ(Curl("", "/v1/operations/" + plan, b).code, 404);
-  EXPECT_EQ(Curl("", "/v1/replays/" + replay, b).code, 404);
-  EXPECT_EQ(Curl("", "/v1/operations/" + replay, b).code, 404);
-  const Reply own = Curl("", "/v1/replays/" + replay, a);
+  const std::string plan = PostId("/v1/plans", ReadFile(kExamples + "/quickstart.json"), a, 202);
+  const std::string replay = PostId("/v1/replays", kReplay, a, 202);
+  EXPECT_EQ(Get("/v1/operations/" + plan, a).code, 200);
+  EXPECT_EQ(Get("/v1/operations/" + plan, b).code, 404);
+  EXPECT_EQ(Get("/v1/replays/" + replay, b).code, 404);
+  EXPECT_EQ(Get("/v1/operations/" + replay, b).code, 404);
+  const Reply own = Get("/v1/replays/" + replay, a);
   EXPECT_TRUE(own.code == 200 || own.code == 202) << own.text;
   // A stage token opens only its own stage: not the same stage name in another pipeline.
   const auto [mine, token] = RunningLongPipeline(a);
@@ -309,9 +257,9 @@ TEST_F(SecurityE2eTest, EveryProtectedRouteRefusesMissingLowerAndForeignTokens) 
   // Tenant a's resources, for the {id} of each route.
   const auto [pipeline, stage_token] = RunningLongPipeline(tokens["a:user"]);
   const std::string plan =
-      Post("/v1/plans", ReadFile(kExamples + "/quickstart.json"), tokens["a:user"], 202);
-  const std::string replay = Post("/v1/replays", kReplay, tokens["a:user"], 202);
-  std::string offer = Curl("", "/v1/offers?limit=1", tokens["a:viewer"]).body["offers"][0]["id"];
+      PostId("/v1/plans", ReadFile(kExamples + "/quickstart.json"), tokens["a:user"], 202);
+  const std::string replay = PostId("/v1/replays", kReplay, tokens["a:user"], 202);
+  std::string offer = Get("/v1/offers?limit=1", tokens["a:viewer"]).body["offers"][0]["id"];
   offer = std::regex_replace(offer, std::regex("/"), "%2F");
   const std::vector<ProtectedRoute> routes = ProtectedRoutes({{"/v1/pipelines/", pipeline},
                                                               {"/v1/operations/", plan},
@@ -320,24 +268,26 @@ TEST_F(SecurityE2eTest, EveryProtectedRouteRefusesMissingLowerAndForeignTokens) 
   EXPECT_GE(routes.size(), 16u)
       << "api/http/openapi.json lists fewer protected operations than expected";
   for (const ProtectedRoute& r : routes) {
-    const Reply none = Curl(r.curl, r.path);
+    const Reply none = Send({r.path, r.curl});
     EXPECT_EQ(none.code, 401) << r.where << " without a token: " << none.text;
-    EXPECT_EQ(Curl(r.curl, r.path, kBogusToken).code, 401) << r.where << " with an unknown token";
+    EXPECT_EQ(Send({r.path, r.curl, kBogusToken}).code, 401)
+        << r.where << " with an unknown token";
     if (r.role == "stage-token") {  // API tokens, even the admin's, do not open heartbeats
-      EXPECT_EQ(Curl(r.curl, r.path, tokens["a:user"]).code, 401) << r.where;
-      EXPECT_EQ(Curl(r.curl, r.path, admin_).code, 401) << r.where;
+      EXPECT_EQ(Send({r.path, r.curl, tokens["a:user"]}).code, 401) << r.where;
+      EXPECT_EQ(Send({r.path, r.curl, admin_}).code, 401) << r.where;
       continue;
     }
     ASSERT_GE(Rank(r.role), 0) << r.where << ": unknown x-required-role '" << r.role << "'";
-    EXPECT_NE(none.headers.find("www-authenticate: bearer"), std::string::npos) << r.where;
+    EXPECT_NE(none.LowerHeaders().find("www-authenticate: bearer"), std::string::npos) << r.where;
     for (const char* lower : {"viewer", "user"}) {
       if (Rank(lower) >= Rank(r.role)) continue;
-      const Reply refused = Curl(r.curl, r.path, tokens[std::string("a:") + lower]);
+      const Reply refused = Send({r.path, r.curl, tokens[std::string("a:") + lower]});
       EXPECT_EQ(refused.code, 403) << r.where << " as a " << lower << ": " << refused.text;
     }
     // Another tenant with the role never reaches a's resource (404: ids are not revealed).
     if (r.owned && Rank(r.role) <= Rank("user")) {
-      const Reply foreign = Curl(r.curl, r.path, tokens[r.role == "user" ? "b:user" : "b:viewer"]);
+      const Reply foreign =
+          Send({r.path, r.curl, tokens[r.role == "user" ? "b:user" : "b:viewer"]});
       EXPECT_EQ(foreign.code, 404) << r.where << " as tenant b: " << foreign.text;
     }
   }
@@ -351,14 +301,14 @@ TEST_F(SecurityE2eTest, TlsServesHttpsToCurlAndRefusesPlainHttp) {
       key + " -out " + cert + " 2>/dev/null && echo made");
   ASSERT_NE(made.find("made"), std::string::npos) << made;
   ASSERT_TRUE(serve_.Stop());
-  ASSERT_TRUE(StartServe({"--tls-cert", cert, "--tls-key", key})) << serve_.Errors();
+  ASSERT_TRUE(StartSecureServe({"--tls-cert", cert, "--tls-key", key})) << serve_.Errors();
   EXPECT_NE(ReadFile(Log(1)).find("serving https://127.0.0.1:"), std::string::npos);
   const std::string https = "https://127.0.0.1:" + serve_.port();
   const std::string ca = "--cacert " + cert + " --max-time 20";
-  EXPECT_EQ(Curl(ca, "/healthz", "", https).code, 200);
-  const Reply listed = Curl(ca, "/v1/pipelines", admin_, https);
+  EXPECT_EQ(Send({"/healthz", ca, ""}, https).code, 200);
+  const Reply listed = Send({"/v1/pipelines", ca, admin_}, https);
   EXPECT_EQ(listed.code, 200) << listed.text;
-  EXPECT_EQ(Curl(ca, "/v1/pipelines", "", https).code, 401);
+  EXPECT_EQ(Send({"/v1/pipelines", ca, ""}, https).code, 401);
   const std::string plain = RunShell("curl -s -o /dev/null -w '%{http_code}' --max-time 10 " +
                                      serve_.base() + "/healthz; echo \" exit $?\"");
   EXPECT_EQ(plain.find("200"), std::string::npos) << "plain HTTP answered: " << plain;

@@ -78,8 +78,8 @@ std::map<std::string, std::string> SplitQuery(const std::string& query) {
     const std::string pair = query.substr(begin, end - begin);
     const size_t eq = pair.find('=');
     if (eq != std::string::npos) {
-      out[sky::api::PercentDecode(pair.substr(0, eq), true)] =
-          sky::api::PercentDecode(pair.substr(eq + 1), true);
+      out[sky::PercentDecode(pair.substr(0, eq), true)] =
+          sky::PercentDecode(pair.substr(eq + 1), true);
     }
     begin = end + 1;
   }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 
+#include "sky/types/ascii.h"
 #include "sky/types/glob.h"
 
 namespace sky::planner::testing {
@@ -13,8 +14,6 @@ constexpr double kTol = 1e-6;
 
 bool Near(double a, double b) { return std::abs(a - b) <= kTol * std::max(1.0, std::abs(b)); }
 bool AtMost(double a, double b) { return a <= b + kTol * std::max(1.0, std::abs(b)); }
-
-std::string Lower(std::string s) { return AsciiLower(s); }
 
 bool RegionMatches(const std::vector<std::string>& globs, const Offer& o) {
   if (globs.empty()) return true;
@@ -83,7 +82,7 @@ class Checker {
     }
     bool ok = false;
     for (const auto& [name, count] : st.resources.accelerators) {
-      ok = ok || (Lower(name) == Lower(o.accelerator) && count == o.accelerator_count);
+      ok = ok || (EqualsIgnoreCase(name, o.accelerator) && count == o.accelerator_count);
     }
     if (!ok) Fail(who + "offer has " + std::to_string(o.accelerator_count) + "x " + o.accelerator);
   }
@@ -93,7 +92,7 @@ class Checker {
     const Constraints& c = spec_.constraints;
     if (!c.providers.empty() &&
         std::none_of(c.providers.begin(), c.providers.end(),
-                     [&](const std::string& p) { return Lower(p) == Lower(o.provider); })) {
+                     [&](const std::string& p) { return EqualsIgnoreCase(p, o.provider); })) {
       Fail(who + "provider " + o.provider + " not allowed");
     }
     if (!RegionMatches(c.regions, o)) Fail(who + "region " + o.region + " not allowed");
@@ -117,7 +116,7 @@ class Checker {
                      const std::string& who) {
     double t = st.runtime_hours.value_or(-1);
     for (const auto& [name, hours] : st.runtime_by_accelerator) {
-      if (Lower(name) == Lower(o.accelerator)) t = hours;
+      if (EqualsIgnoreCase(name, o.accelerator)) t = hours;
     }
     if (t < 0) return Fail(who + "no runtime for " + o.accelerator);
     double e = t, w = t, cost = p.reserved ? 0.0 : o.price_per_hour * t;
@@ -145,7 +144,7 @@ class Checker {
       bool found = false;
       for (size_t r = 0; r < spec_.reservations.size() && !found; ++r) {
         const Reservation& res = spec_.reservations[r];
-        if (Lower(res.provider) == Lower(p.provider) && res.region == p.region &&
+        if (EqualsIgnoreCase(res.provider, p.provider) && res.region == p.region &&
             res.instance_type == p.instance_type && p.market == Market::kOnDemand &&
             used[r] < res.count) {
           ++used[r];

@@ -222,7 +222,7 @@ std::string PrismServer::LogTail(size_t bytes) const { return ReadTail(log_path_
 Result<HttpResponse> PrismCheckingClient::Send(const HttpRequest& request) {
   HttpRequest sent = request;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     ++requests_;
     if (forced_code_ != 0 && (forced_method_.empty() || forced_method_ == request.method)) {
       SetHeader(sent.headers, "Prefer", "code=" + std::to_string(forced_code_));
@@ -237,32 +237,32 @@ Result<HttpResponse> PrismCheckingClient::Send(const HttpRequest& request) {
     problem = response->body;
   }
   if (!problem.empty()) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     violations_.push_back(request.method + " " + request.url + ": " + problem);
   }
   return response;
 }
 
 void PrismCheckingClient::ForceCode(int code, std::string method) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   forced_code_ = code;
   forced_method_ = std::move(method);
 }
 
 std::vector<std::string> PrismCheckingClient::TakeViolations() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   std::vector<std::string> taken;
   taken.swap(violations_);
   return taken;
 }
 
 std::vector<std::string> PrismCheckingClient::violations() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return violations_;
 }
 
 int PrismCheckingClient::requests() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return requests_;
 }
 

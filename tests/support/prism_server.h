@@ -9,12 +9,12 @@
 #include <sys/types.h>
 
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "sky/providers/http_client.h"
+#include "sky/types/mutex.h"
 #include "sky/types/result.h"
 
 namespace sky::providers::prism {
@@ -91,11 +91,11 @@ class PrismCheckingClient final : public HttpClient {
 
  private:
   const std::unique_ptr<HttpClient> inner_;
-  mutable std::mutex mu_;
-  int forced_code_ = 0;                  // guarded by mu_
-  std::string forced_method_;            // guarded by mu_
-  int requests_ = 0;                     // guarded by mu_
-  std::vector<std::string> violations_;  // guarded by mu_
+  mutable Mutex mu_;
+  int forced_code_ SKY_GUARDED_BY(mu_) = 0;
+  std::string forced_method_ SKY_GUARDED_BY(mu_);
+  int requests_ SKY_GUARDED_BY(mu_) = 0;
+  std::vector<std::string> violations_ SKY_GUARDED_BY(mu_);
 };
 
 }  // namespace sky::providers::prism

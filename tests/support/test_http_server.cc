@@ -95,7 +95,7 @@ std::string TestHttpServer::Url(std::string_view path) const {
 }
 
 std::vector<RecordedRequest> TestHttpServer::requests() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return requests_;
 }
 
@@ -150,7 +150,7 @@ void TestHttpServer::Serve(int fd, const ScriptedReply& reply) {
   RecordedRequest request;
   if (!ReadRequest(fd, &request)) return;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     requests_.push_back(request);
   }
   switch (reply.kind) {

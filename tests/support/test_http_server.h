@@ -7,13 +7,13 @@
 
 #include <atomic>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
 #include "sky/providers/http_client.h"
+#include "sky/types/mutex.h"
 
 namespace sky::providers {
 
@@ -72,8 +72,8 @@ class TestHttpServer {
   const std::vector<ScriptedReply> script_;
   std::atomic<bool> stop_{false};
   std::atomic<int> connections_{0};
-  mutable std::mutex mu_;
-  std::vector<RecordedRequest> requests_;  // guarded by mu_
+  mutable Mutex mu_;
+  std::vector<RecordedRequest> requests_ SKY_GUARDED_BY(mu_);
   std::thread thread_;
 };
 

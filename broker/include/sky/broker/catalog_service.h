@@ -5,19 +5,29 @@
 
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "sky/catalog/ingest.h"
 #include "sky/catalog/offer_index.h"
 #include "sky/catalog/offer_store.h"
-#include "sky/providers/aws/spot_price.h"
 #include "sky/types/clock.h"
+#include "sky/types/mutex.h"
 #include "sky/types/offer.h"
 #include "sky/types/result.h"
 
 namespace sky::broker {
+
+// One spot price from a provider's price history: the spot offer of `instance_type` in `zone`
+// of `region` cost `price_per_hour` from `at_seconds` on. The caller translates its provider's
+// own form (the API does it for EC2's DescribeSpotPriceHistory).
+struct SpotPriceObservation {
+  std::string region;         // "us-east-1"
+  std::string zone;           // as the catalog names the provider's zones ("use1-az6" for AWS)
+  std::string instance_type;  // "p3.2xlarge"
+  double price_per_hour = 0;  // USD
+  double at_seconds = 0;      // seconds since the Unix epoch
+};
 
 class CatalogService {
  public:
@@ -31,25 +41,26 @@ class CatalogService {
   // Reads `paths` (files, directories, provider=PATH) and applies them in one transaction.
   // Errors: NotFound / InvalidArgument from the readers (nothing is applied), store errors.
   Result<catalog::IngestSummary> Ingest(const std::vector<std::string>& paths,
-                                        const catalog::ParseOptions& options);
+                                        const catalog::ParseOptions& options)
+      SKY_EXCLUDES(ingest_mu_, mu_);
 
   // Applies what provider `provider_name` reported (Provider::ListOffers, with availability,
-  // and for AWS the spot price history) as one batch, source "provider:<name>", in one
+  // and its spot price history when it has one) as one batch, source "provider:<name>", in one
   // transaction, then reindexes. An offer keeps its own observed_at (normalised to UTC) and
   // source when it has them, else gets `observed_at` (empty: now, ISO 8601 UTC) and the batch
-  // source; an offer without an id gets MakeOfferId's. Each Linux/UNIX spot point with a
-  // price above 0 becomes a PricePoint of the offer id the spot TSV reader builds
-  // ("aws:<region>:<AZ id>/<type>/spot", the region from the AZ id); points of offers neither
-  // in `offers` nor in the catalog are skipped (counted in rows_read only). Offers the
-  // provider no longer reports stay as they are. Errors: the store's (nothing is applied).
+  // source; an offer without an id gets MakeOfferId's. Each spot price above 0 with a region
+  // and a zone becomes a PricePoint of the spot offer's id ("<provider>:<region>:<zone>/<type>/
+  // spot", as the catalog's readers build it); prices of offers neither in `offers` nor in
+  // the catalog are skipped (counted in rows_read only). Offers the provider no longer reports
+  // stay as they are. Errors: the store's (nothing is applied).
   Result<catalog::IngestSummary> ApplyProviderOffers(
       const std::string& provider_name, std::vector<Offer> offers,
-      const std::vector<providers::aws::SpotPricePoint>& spot_price_points,
-      const std::string& observed_at = "");
+      const std::vector<SpotPriceObservation>& spot_prices, const std::string& observed_at = "")
+      SKY_EXCLUDES(ingest_mu_, mu_);
 
   // The current index. Shared ownership: a query keeps the snapshot it started with alive
   // while an ingest swaps in a new one.
-  std::shared_ptr<const catalog::OfferIndex> Snapshot() const;
+  std::shared_ptr<const catalog::OfferIndex> Snapshot() const SKY_EXCLUDES(mu_);
 
   // Price history of one offer; NotFound for an unknown id.
   Result<std::vector<catalog::PricePoint>> History(const OfferId& id, const std::string& from,
@@ -57,17 +68,17 @@ class CatalogService {
 
   // Accelerator names of the catalog, then those of `bundled_names` not already present.
   std::vector<std::string> AcceleratorVocabulary(
-      const std::vector<std::string>& bundled_names) const;
+      const std::vector<std::string>& bundled_names) const SKY_EXCLUDES(mu_);
 
  private:
   CatalogService(std::unique_ptr<catalog::OfferStore> store, const Clock& wall_clock);
-  Status Reindex();
+  Status Reindex() SKY_EXCLUDES(mu_);
 
   std::unique_ptr<catalog::OfferStore> store_;  // internally synchronised
   const Clock& wall_clock_;
-  std::mutex ingest_mu_;                        // one ingest at a time
-  mutable std::mutex mu_;
-  std::shared_ptr<const catalog::OfferIndex> index_;  // guarded by mu_
+  Mutex ingest_mu_;  // one ingest at a time
+  mutable Mutex mu_;
+  std::shared_ptr<const catalog::OfferIndex> index_ SKY_GUARDED_BY(mu_);
 };
 
 }  // namespace sky::broker

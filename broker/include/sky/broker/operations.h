@@ -12,13 +12,11 @@
 // runs.
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <random>
 #include <string>
@@ -27,6 +25,7 @@
 #include <vector>
 
 #include "sky/types/clock.h"
+#include "sky/types/mutex.h"
 #include "sky/types/result.h"
 
 namespace sky::broker {
@@ -59,12 +58,12 @@ struct ProgressView {
 // Handed to the work so that it can report progress. Thread-safe.
 class Progress {
  public:
-  void Set(int64_t done, int64_t total, std::string message);
-  ProgressView Get() const;
+  void Set(int64_t done, int64_t total, std::string message) SKY_EXCLUDES(mu_);
+  ProgressView Get() const SKY_EXCLUDES(mu_);
 
  private:
-  mutable std::mutex mu_;
-  ProgressView view_;  // guarded by mu_
+  mutable Mutex mu_;
+  ProgressView view_ SKY_GUARDED_BY(mu_);
 };
 
 // A copy of one operation's state.
@@ -110,40 +109,42 @@ class OperationRunner {
 
   // Queues `work` as an operation of `tenant` and returns its id. ResourceExhausted when
   // `max_queued` operations already wait for a worker.
-  Result<std::string> Submit(OperationKind kind, std::string tenant, Work work);
+  Result<std::string> Submit(OperationKind kind, std::string tenant, Work work) SKY_EXCLUDES(mu_);
 
   // The operation `id` of `tenant`. NotFound when it is unknown, was dropped (age, count,
   // restart) or belongs to another tenant: ids of other tenants are not revealed.
-  Result<OperationView> Get(const std::string& id, const std::string& tenant) const;
+  Result<OperationView> Get(const std::string& id, const std::string& tenant) const
+      SKY_EXCLUDES(mu_);
 
   // As Get, but first waits until the operation has finished or `timeout` has passed
   // (real time, not the Clock's); the view says which.
   Result<OperationView> Wait(const std::string& id, const std::string& tenant,
-                             std::chrono::milliseconds timeout) const;
+                             std::chrono::milliseconds timeout) const SKY_EXCLUDES(mu_);
 
  private:
   struct Operation;
 
-  void WorkerLoop();
-  void Run(Operation& op);
-  void Finish(Operation& op, Result<std::string> outcome);
-  std::string NewIdLocked();  // REQUIRES: mu_ held
-  void EvictLocked();         // REQUIRES: mu_ held
-  const Operation* FindLocked(const std::string& id, const std::string& tenant) const;
+  void WorkerLoop() SKY_EXCLUDES(mu_);
+  void Run(Operation& op) SKY_EXCLUDES(mu_);
+  void Finish(Operation& op, Result<std::string> outcome) SKY_EXCLUDES(mu_);
+  std::string NewIdLocked() SKY_REQUIRES(mu_);
+  void EvictLocked() SKY_REQUIRES(mu_);
+  const Operation* FindLocked(const std::string& id, const std::string& tenant) const
+      SKY_REQUIRES(mu_);
   static OperationView ViewOf(const Operation& op);
 
   const Clock& clock_;
   const OperationRunnerOptions options_;
-  mutable std::mutex mu_;
-  mutable std::condition_variable changed_;  // an operation finished, or stop_ was set
-  std::condition_variable work_ready_;       // queue_ grew, or stop_ was set
-  // Guarded by mu_. Operations are heap-allocated so that a worker may use one while the map
-  // changes; only finished ones are ever erased.
-  std::map<std::string, std::unique_ptr<Operation>> ops_;
-  std::deque<Operation*> queue_;      // guarded by mu_; submission order
-  std::deque<std::string> finished_;  // guarded by mu_; ids in finishing order
-  std::mt19937_64 rng_;               // guarded by mu_
-  bool stop_ = false;                 // guarded by mu_
+  mutable Mutex mu_;
+  mutable CondVar changed_;  // an operation finished, or stop_ was set
+  CondVar work_ready_;       // queue_ grew, or stop_ was set
+  // Operations are heap-allocated so that a worker may use one while the map changes; only
+  // finished ones are ever erased. An operation's fields are written under mu_ too.
+  std::map<std::string, std::unique_ptr<Operation>> ops_ SKY_GUARDED_BY(mu_);
+  std::deque<Operation*> queue_ SKY_GUARDED_BY(mu_);      // submission order
+  std::deque<std::string> finished_ SKY_GUARDED_BY(mu_);  // ids in finishing order
+  std::mt19937_64 rng_ SKY_GUARDED_BY(mu_);
+  bool stop_ SKY_GUARDED_BY(mu_) = false;
   std::vector<std::thread> workers_;  // last: started after everything above exists
 };
 

@@ -1,14 +1,13 @@
 #pragma once
 // PipelineStore: the durable record of pipelines, their stages and every state transition, in one
-// SQLite file (WAL, busy timeout, prepared statements only, numbered migrations in its own
-// `broker_schema_migrations` table: the file may also hold the catalog, whose migrations live in
-// `schema_migrations`). A transition's row update and its `transitions` row are written in one transaction, so a
-// crash leaves either both or neither. Thread-safe: one mutex serialises every call.
+// SQLite file on sky::storage (WAL, busy timeout, prepared statements only, numbered migrations
+// in its own `broker_schema_migrations` table: the file may also hold the catalog, whose
+// migrations live in `schema_migrations`). A transition's row update and its `transitions` row
+// are written in one transaction, so a crash leaves either both or neither.
+// Thread-safe: one mutex serialises every call.
 
 #include <cstdint>
-#include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -16,12 +15,13 @@
 
 #include "sky/broker/pipeline_records.h"
 #include "sky/broker/pipeline_state.h"
+#include "sky/types/mutex.h"
 #include "sky/types/result.h"
 #include "sky/types/status.h"
 
-namespace sky::catalog {
-class SqliteDb;
-}  // namespace sky::catalog
+namespace sky::storage {
+class Database;
+}  // namespace sky::storage
 
 namespace sky::broker {
 
@@ -125,26 +125,25 @@ class PipelineStore {
   Result<std::vector<std::pair<std::string, int64_t>>> CountByState();
 
  private:
-  explicit PipelineStore(std::unique_ptr<catalog::SqliteDb> db);
+  explicit PipelineStore(std::unique_ptr<storage::Database> db);
 
-  Status Migrate();
-  Status InTransaction(const std::function<Status()>& body);
-  Result<PipelineState> LoadPipelineState(const std::string& pipeline_id);
-  Result<StageState> LoadStageState(const std::string& pipeline_id, const std::string& stage);
-  Status LoadStages(PipelineRecord& pipeline);
-  Result<PipelineRecord> LoadPipeline(const std::string& pipeline_id);
-  // The helpers below REQUIRE mu_ held; the writers run inside the caller's transaction.
+  Result<PipelineState> LoadPipelineState(const std::string& pipeline_id) SKY_REQUIRES(mu_);
+  Result<StageState> LoadStageState(const std::string& pipeline_id, const std::string& stage)
+      SKY_REQUIRES(mu_);
+  Status LoadStages(PipelineRecord& pipeline) SKY_REQUIRES(mu_);
+  Result<PipelineRecord> LoadPipeline(const std::string& pipeline_id) SKY_REQUIRES(mu_);
+  // The writers below run inside the caller's transaction.
   // Appends the transition row and its "state" event.
-  Status AppendTransition(const TransitionRecord& t);
+  Status AppendTransition(const TransitionRecord& t) SKY_REQUIRES(mu_);
   // Sets a stage's state, touches its pipeline and appends the transition (arrow checked).
   Status WriteStageTransition(const std::string& pipeline_id, const std::string& stage,
-                              StageState from, StageState to, const std::string& reason,
-                              double at);
-  Status TouchPipeline(const std::string& pipeline_id, double at);
-  Status InsertEvent(const EventRecord& e);
+                              StageState from, StageState to, const std::string& reason, double at)
+      SKY_REQUIRES(mu_);
+  Status TouchPipeline(const std::string& pipeline_id, double at) SKY_REQUIRES(mu_);
+  Status InsertEvent(const EventRecord& e) SKY_REQUIRES(mu_);
 
-  std::mutex mu_;
-  std::unique_ptr<catalog::SqliteDb> db_;  // guarded by mu_
+  Mutex mu_;
+  std::unique_ptr<storage::Database> db_ SKY_GUARDED_BY(mu_);
 };
 
 }  // namespace sky::broker

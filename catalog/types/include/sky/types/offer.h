@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "sky/types/ascii.h"  // AsciiLower, for case-insensitive accelerator names
+
 namespace sky {
 
 // US dollars. Prices are per hour unless a name says otherwise.
@@ -59,8 +61,5 @@ struct Offer {
 // attached to a general-purpose host (GCP n1 + T4, where one host type carries several GPU
 // models) pass `attached_accelerator` so the id names it: "location/n1-highmem-8+T4x1/spot".
 OfferId MakeOfferId(const Offer& offer, bool attached_accelerator = false);
-
-// Lower-cases ASCII, for case-insensitive accelerator names.
-std::string AsciiLower(std::string_view text);
 
 }  // namespace sky

@@ -13,7 +13,6 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -22,6 +21,7 @@
 #include "sky/providers/sim_state.h"
 #include "sky/providers/spot_trace.h"
 #include "sky/types/clock.h"
+#include "sky/types/mutex.h"
 
 namespace sky::providers {
 
@@ -91,46 +91,52 @@ class SimProvider final : public Provider {
   Result<std::vector<Offer>> ListOffers() override;
   // NotFound for an offer it does not serve; ResourceExhausted when a trace or the offer's
   // `available` count leaves no capacity.
-  Result<Instance> Launch(const LaunchRequest& request) override;
-  Result<std::vector<Instance>> Describe(const std::vector<std::string>& ids) override;
-  Result<std::vector<Instance>> ListByTag(const std::string& key, const std::string& value) override;
-  Status Terminate(const std::string& id) override;
+  Result<Instance> Launch(const LaunchRequest& request) SKY_EXCLUDES(mu_) override;
+  Result<std::vector<Instance>> Describe(const std::vector<std::string>& ids)
+      SKY_EXCLUDES(mu_) override;
+  Result<std::vector<Instance>> ListByTag(const std::string& key, const std::string& value)
+      SKY_EXCLUDES(mu_) override;
+  Status Terminate(const std::string& id) SKY_EXCLUDES(mu_) override;
 
-  SimStats stats() const;
+  SimStats stats() const SKY_EXCLUDES(mu_);
   // Every instance, live or terminated, in launch order, as of the last call that looked at
   // the cloud (it does not advance preemptions or boots itself).
-  std::vector<Instance> AllInstances() const;
+  std::vector<Instance> AllInstances() const SKY_EXCLUDES(mu_);
 
  private:
-  Result<Instance> LaunchAndStore(const LaunchRequest& request);
-  Status TerminateAndStore(const std::string& id, double now);
-  Result<Instance> LaunchLocked(const LaunchRequest& request, double now);
-  SimInstanceState NewInstanceLocked(const Offer& offer, const LaunchRequest& request, double now);
-  void StopLocked(SimInstanceState& sim, TerminationReason reason, double at);
-  Instance ViewLocked(const SimInstanceState& sim, double now) const;
-  Status FlushLocked();
-  void RefreshLocked(double now);
-  void ApplyTraceLocked(const std::string& location, const SpotTrace& trace, double now);
+  Result<Instance> LaunchAndStore(const LaunchRequest& request) SKY_EXCLUDES(mu_);
+  Status TerminateAndStore(const std::string& id, double now) SKY_EXCLUDES(mu_);
+  Result<Instance> LaunchLocked(const LaunchRequest& request, double now) SKY_REQUIRES(mu_);
+  SimInstanceState NewInstanceLocked(const Offer& offer, const LaunchRequest& request, double now)
+      SKY_REQUIRES(mu_);
+  void StopLocked(SimInstanceState& sim, TerminationReason reason, double at) SKY_REQUIRES(mu_);
+  Instance ViewLocked(const SimInstanceState& sim, double now) const SKY_REQUIRES(mu_);
+  Status FlushLocked() SKY_REQUIRES(mu_);
+  void RefreshLocked(double now) SKY_REQUIRES(mu_);
+  void ApplyTraceLocked(const std::string& location, const SpotTrace& trace, double now)
+      SKY_REQUIRES(mu_);
   const SpotTrace* TraceFor(const Offer& offer) const;
-  int LiveSpotAt(const std::string& location) const;
-  Status CheckCapacityLocked(const Offer& offer, double now);
-  void IndexLocked(const SimInstanceState& sim);
-  void UnindexLocked(const SimInstanceState& sim);
-  void RebuildIndexesLocked();
+  int LiveSpotAt(const std::string& location) const SKY_REQUIRES(mu_);
+  Status CheckCapacityLocked(const Offer& offer, double now) SKY_REQUIRES(mu_);
+  void IndexLocked(const SimInstanceState& sim) SKY_REQUIRES(mu_);
+  void UnindexLocked(const SimInstanceState& sim) SKY_REQUIRES(mu_);
+  void RebuildIndexesLocked() SKY_REQUIRES(mu_);
 
   const Clock& clock_;
   const SimOptions options_;
   const std::unique_ptr<SimFaults> faults_;  // thread-safe on its own
   std::map<OfferId, Offer> offers_;
-  mutable std::mutex mu_;
-  SimState state_;      // guarded by mu_
-  bool dirty_ = false;  // guarded by mu_; state_ changed since the state file was last written
+  mutable Mutex mu_;
+  SimState state_ SKY_GUARDED_BY(mu_);
+  // state_ changed since the state file was last written.
+  bool dirty_ SKY_GUARDED_BY(mu_) = false;
   // Indexes over the live instances, so that a call costs O(log n) and not O(instances ever
-  // launched); rebuilt from state_ on Open, never persisted. All guarded by mu_.
-  std::multimap<double, std::string> due_;                  // boot or preemption time -> id
-  std::map<std::string, std::set<std::string>> live_spot_;  // location -> live spot ids
-  std::map<OfferId, int> live_by_offer_;
-  int64_t live_ = 0;
+  // launched); rebuilt from state_ on Open, never persisted.
+  std::multimap<double, std::string> due_ SKY_GUARDED_BY(mu_);  // boot or preemption time -> id
+  // location -> live spot ids
+  std::map<std::string, std::set<std::string>> live_spot_ SKY_GUARDED_BY(mu_);
+  std::map<OfferId, int> live_by_offer_ SKY_GUARDED_BY(mu_);
+  int64_t live_ SKY_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace sky::providers

@@ -1,0 +1,2 @@
+// Fixture: storage sits below the catalog, so it may not include it.
+#include "sky/catalog/offer_index.h"

@@ -1,0 +1,2 @@
+// Fixture: OpenSSL belongs to providers/auth/.
+#include <openssl/rand.h>

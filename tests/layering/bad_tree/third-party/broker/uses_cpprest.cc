@@ -1,0 +1,2 @@
+// Fixture: cpprestsdk belongs to api/http/.
+#include <cpprest/http_client.h>

@@ -1,0 +1,2 @@
+// Fixture: SQLite belongs to storage/.
+#include <sqlite3.h>

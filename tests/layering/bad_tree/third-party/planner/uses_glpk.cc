@@ -1,0 +1,2 @@
+// Fixture: GLPK belongs to planner/glpk_problem.*.
+#include <glpk.h>

@@ -1,0 +1,2 @@
+// Fixture: libcurl belongs to providers/http/.
+#include <curl/curl.h>

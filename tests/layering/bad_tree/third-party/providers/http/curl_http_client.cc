@@ -1,0 +1,2 @@
+// Allowed: the owners.
+#include <curl/curl.h>

@@ -1,0 +1,2 @@
+// Allowed: the owner.
+#include <sqlite3.h>
