@@ -4,8 +4,10 @@
 #   ./test.sh          RelWithDebInfo build in build/
 #   ./test.sh --asan   AddressSanitizer + UndefinedBehaviorSanitizer build in build-asan/
 #   ./test.sh --tsan   ThreadSanitizer build in build-tsan/
-# The sanitizer options (tests/sanitizers/env.sh) are exported, so every process a test starts
-# (`skybroker serve` children, node and its `skybroker`) runs under them too.
+# After the build, tests/lint/ checks the C++ files this change touches against .clang-format
+# and .clang-tidy (`tests/lint/format_check.sh --all`, `tests/lint/tidy_check.sh build --all`
+# check the whole tree). The sanitizer options (tests/sanitizers/env.sh) are exported, so every
+# process a test starts (`skybroker serve` children, node and its `skybroker`) runs under them too.
 set -euo pipefail
 cd "$(dirname "$0")"
 

@@ -96,7 +96,7 @@ ExecutionStack::ExecutionStack(App& app, broker::ExecutorOptions options, int th
 ExecutionStack::~ExecutionStack() { Stop(); }
 
 Result<std::unique_ptr<ExecutionStack>> ExecutionStack::Open(
-    const CliArgs& args, App& app, MeteredProvider::OnError on_provider_error) {
+    const CliArgs& args, App& app, const MeteredProvider::OnError& on_provider_error) {
   SKY_ASSIGN_OR_RETURN(auto options, ExecutorOptionsFrom(args));
   SKY_ASSIGN_OR_RETURN(const int threads,
                        AtLeastOne(args, "executor-threads", kDefaultExecutorThreads));

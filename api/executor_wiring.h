@@ -37,7 +37,7 @@ class ExecutionStack {
   // the store's errors otherwise. `app` must outlive the stack. Every provider is wrapped in a
   // MeteredProvider that reports failed calls to `on_provider_error` (when set; metrics).
   static Result<std::unique_ptr<ExecutionStack>> Open(
-      const CliArgs& args, App& app, MeteredProvider::OnError on_provider_error = nullptr);
+      const CliArgs& args, App& app, const MeteredProvider::OnError& on_provider_error = nullptr);
   ExecutionStack(const ExecutionStack&) = delete;
   ExecutionStack& operator=(const ExecutionStack&) = delete;
   ~ExecutionStack();  // stops the executor before anything it uses goes away

@@ -19,7 +19,7 @@ class Gate {
  public:
   void Open() { promise_.set_value(); }
   OperationRunner::Work Blocking(std::string result = "{}") {
-    return [future = future_, result](Progress&) -> Result<std::string> {
+    return [future = future_, result = std::move(result)](Progress&) -> Result<std::string> {
       future.wait();
       return result;
     };
@@ -31,7 +31,7 @@ class Gate {
 };
 
 OperationRunner::Work Returning(std::string json) {
-  return [json](Progress&) -> Result<std::string> { return json; };
+  return [json = std::move(json)](Progress&) -> Result<std::string> { return json; };
 }
 
 // Tests declare what the work uses before the runner, so that it outlives the workers.

@@ -276,9 +276,10 @@ class VantageCsv {
   }
 
   std::optional<FieldError> ReadRow(const std::vector<std::string_view>& f) {
-    if (f.size() != width_)
+    if (f.size() != width_) {
       return FieldError{"row", "has " + std::to_string(f.size()) + " fields, the header has " +
                                    std::to_string(width_)};
+    }
     const Instance in{Get(f, kType),
                       Get(f, kModel),
                       Get(f, kMemoryCol),

@@ -36,9 +36,10 @@ bool MarketAllowed(const std::vector<Market>& markets, Market market) {
 // SatisfiesResources without allocating on the common mismatch (a hot loop over every offer).
 bool HasResources(const StageSpec& stage, const Offer& offer) {
   const Resources& res = stage.resources;
-  if (res.accelerators.empty())
+  if (res.accelerators.empty()) {
     return offer.accelerator.empty() && offer.accelerator_count == 0 && offer.vcpus >= res.cpus &&
            offer.memory_gb >= res.memory_gb;
+  }
   bool count_ok = false;
   for (const auto& entry : res.accelerators) count_ok |= entry.second == offer.accelerator_count;
   return count_ok && SatisfiesResources(stage, offer);

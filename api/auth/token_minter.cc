@@ -18,7 +18,7 @@ namespace {
 constexpr char kTokenPrefix[] = "skst_";
 constexpr size_t kMinSecretLength = 32;
 
-std::string Trimmed(std::string text) {
+std::string Trimmed(const std::string& text) {
   const size_t begin = text.find_first_not_of(" \t\r\n");
   if (begin == std::string::npos) return "";
   const size_t end = text.find_last_not_of(" \t\r\n");

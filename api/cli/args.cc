@@ -56,7 +56,8 @@ std::vector<std::string> Wrap(const std::string& text, size_t width) {
   std::vector<std::string> lines(1);
   std::istringstream words(text);
   for (std::string word; words >> word;) {
-    if (!lines.back().empty() && lines.back().size() + 1 + word.size() > width) lines.emplace_back();
+    if (!lines.back().empty() && lines.back().size() + 1 + word.size() > width)
+      lines.emplace_back();
     lines.back() += (lines.back().empty() ? "" : " ") + word;
   }
   for (std::string& line : lines) std::replace(line.begin(), line.end(), kGlue, ' ');
@@ -69,7 +70,8 @@ void PrintEntry(const Flag& flag, std::ostream& out) {
   const std::string synopsis = "  " + Synopsis(flag);
   std::string help = flag.help;
   // "(default" stays on the line of the value's first word (kGlue is printed as a space).
-  if (!flag.default_value.empty()) help += std::string(" (default") + kGlue + flag.default_value + ")";
+  if (!flag.default_value.empty())
+    help += std::string(" (default") + kGlue + flag.default_value + ")";
   const std::vector<std::string> lines = Wrap(help, kHelpWidth - column);
   out << synopsis;
   if (help.empty()) {

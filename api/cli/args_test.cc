@@ -60,10 +60,10 @@ std::string Entry(const std::string& synopsis) {
 }
 
 TEST(FlagSpecTest, HelpListsEveryFlagWithItsValueDefaultAndGroup) {
-  EXPECT_EQ(Spec().Help(), "flags:\n" + Entry("--json") + "print JSON\n" +
-                               Entry("--gpu NAME:N") + "accelerator and count\n" +
-                               Entry("--limit N") + "at most this many (default 100)\n" +
-                               "common flags:\n" + Entry("--catalog PATH...") + "catalog files\n");
+  EXPECT_EQ(Spec().Help(), "flags:\n" + Entry("--json") + "print JSON\n" + Entry("--gpu NAME:N") +
+                               "accelerator and count\n" + Entry("--limit N") +
+                               "at most this many (default 100)\n" + "common flags:\n" +
+                               Entry("--catalog PATH...") + "catalog files\n");
 }
 
 TEST(FlagSpecTest, LongHelpWrapsAndLongNamesPutHelpOnTheNextLine) {
@@ -72,8 +72,8 @@ TEST(FlagSpecTest, LongHelpWrapsAndLongNamesPutHelpOnTheNextLine) {
   spec.Single(std::string(40, 'x'), "V", "short");
   const std::string indent(27, ' ');
   EXPECT_EQ(spec.Help(), "flags:\n" + Entry("--n N") + std::string(60, 'a') + "\n" + indent +
-                             std::string(30, 'b') + "\n" + "  --" + std::string(40, 'x') +
-                             " V\n" + indent + "short\n");
+                             std::string(30, 'b') + "\n" + "  --" + std::string(40, 'x') + " V\n" +
+                             indent + "short\n");
 }
 
 TEST(FlagSpecTest, FirstDeclarationWinsAndGroupsCanBeReopened) {

@@ -32,7 +32,7 @@ int RunCancel(const Words& words, std::ostream& out, std::ostream& err);
 int RunEvents(const Words& words, std::ostream& out, std::ostream& err);
 // API tokens in the database: create (prints the token once), list, revoke.
 int RunToken(const Words& words, std::ostream& out, std::ostream& err);
-// Replays a pipeline against recorded spot traces with each policy (cli_replay.cc).
+// Replays a pipeline against recorded spot traces with each policy (replay_command.cc).
 int RunReplay(const Words& words, std::ostream& out, std::ostream& err);
 
 // Prints "error: <message>" and returns the exit code for `status`.

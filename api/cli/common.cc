@@ -22,8 +22,8 @@ ParsedCommand ParseCommand(const Words& words, FlagSpec spec, std::string_view s
     if (n < min_positional) {
       problem = Status::InvalidArgument("missing argument");
     } else if (n > max_positional) {
-      problem = Status::InvalidArgument("unexpected argument '" + args->positional()[max_positional] +
-                                        "'");
+      problem = Status::InvalidArgument("unexpected argument '" +
+                                        args->positional()[max_positional] + "'");
     }
   }
   if (!problem.ok()) {

@@ -121,14 +121,20 @@ int RunPlan(const Words& words, std::ostream& out, std::ostream& err) {
   if (args->Has("frontier")) {
     auto plans = (*app)->plans().Frontier(*parsed, *options);
     if (!plans.ok()) return ReportError(plans.status(), err);
-    if (args->Has("json")) out << planner::PlansToJson(*plans) << "\n";
-    else PrintFrontier(*plans, out);
+    if (args->Has("json")) {
+      out << planner::PlansToJson(*plans) << "\n";
+    } else {
+      PrintFrontier(*plans, out);
+    }
     return plans->empty() ? 3 : 0;
   }
   auto plan = (*app)->plans().Plan(*parsed, *options);
   if (!plan.ok()) return ReportError(plan.status(), err);
-  if (args->Has("json")) out << planner::PlanToJson(*plan) << "\n";
-  else PrintPlan(*plan, out);
+  if (args->Has("json")) {
+    out << planner::PlanToJson(*plan) << "\n";
+  } else {
+    PrintPlan(*plan, out);
+  }
   return plan->status == planner::PlanStatus::kInfeasible ? 3 : 0;
 }
 

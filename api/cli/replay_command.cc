@@ -51,8 +51,7 @@ FlagSpec ReplayFlags() {
       .Single("spot-price", "USD", "spot $ per hour for traces without prices")
       .Single("on-demand-price", "USD", "on-demand $ per hour for traces without prices")
       .Single("spot-prices", "FILE.tsv", "an AWS spot price history added to the catalog")
-      .Boolean("any-zone",
-               "greedy_spot and uniform_progress use every traced zone, cheapest first")
+      .Boolean("any-zone", "greedy_spot and uniform_progress use every traced zone, cheapest first")
       .Single("threads", "N", "worker threads (0: the hardware's)",
               std::to_string(defaults.threads))
       .Boolean("json", "print the report as JSON")

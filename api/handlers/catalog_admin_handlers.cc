@@ -12,6 +12,7 @@
 #include <memory>
 #include <set>
 #include <sstream>
+#include <utility>
 
 #include "api/handlers/catalog_refresh.h"
 #include "api/handlers/handlers.h"
@@ -179,7 +180,8 @@ Status CheckFormat(const UploadedFile& file, const IngestParams& params) {
 // callable, and the file must live until the work is done (or dropped unrun).
 OperationWork IngestWork(broker::CatalogService& catalog, std::shared_ptr<UploadedFile> file,
                          IngestParams params, int64_t size) {
-  return [&catalog, file, params, size](broker::Progress& progress) -> Result<std::string> {
+  return [&catalog, file = std::move(file), params = std::move(params),
+          size](broker::Progress& progress) -> Result<std::string> {
     const std::string message = "reading " + file->name();
     progress.Set(0, size, message);
     catalog::ParseOptions options;
@@ -244,7 +246,8 @@ Result<std::vector<providers::Provider*>> SelectProviders(
 
 OperationWork RefreshWork(broker::CatalogService& catalog, std::vector<providers::Provider*> chosen,
                           const Clock& wall_clock) {
-  return [&catalog, chosen, &wall_clock](broker::Progress& progress) -> Result<std::string> {
+  return [&catalog, chosen = std::move(chosen),
+          &wall_clock](broker::Progress& progress) -> Result<std::string> {
     nlohmann::json results = nlohmann::json::array();
     bool ok = true;
     const auto total = static_cast<int64_t>(chosen.size());
@@ -280,7 +283,8 @@ void AddCatalogAdminRoutes(Router& router, App& app, broker::OperationRunner& ru
     return PostIngest(app, runner, req);
   });
   router.Add("POST", "/v1/catalog/refresh",
-             [&app, &runner, providers, &wall_clock](const HttpRequest& req, const auto&) {
+             [&app, &runner, providers = std::move(providers), &wall_clock](const HttpRequest& req,
+                                                                            const auto&) {
                return PostRefresh(app, runner, providers, wall_clock, req);
              });
 }

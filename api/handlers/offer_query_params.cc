@@ -36,33 +36,58 @@ std::vector<std::string> SplitComma(const std::string& text) {
 Status ApplyEnum(const std::string& name, const std::string& v, OfferQuery& q) {
   if (name == "market") {
     auto m = ParseMarket(v);
-    if (!m) return Status::InvalidArgument("market: expected on_demand, spot or reserved, got '" + v + "'");
+    if (!m) {
+      return Status::InvalidArgument("market: expected on_demand, spot or reserved, got '" + v +
+                                     "'");
+    }
     q.market = *m;
   } else if (name == "sort") {
-    if (v == "price") q.sort = catalog::SortKey::kPrice;
-    else if (v == "gpu_price" || v == "gpu-price") q.sort = catalog::SortKey::kPricePerAccelerator;
-    else if (v == "gpu_memory" || v == "gpu-memory") q.sort = catalog::SortKey::kAcceleratorMemory;
-    else return Status::InvalidArgument("sort: expected price, gpu_price or gpu_memory, got '" + v + "'");
+    if (v == "price") {
+      q.sort = catalog::SortKey::kPrice;
+    } else if (v == "gpu_price" || v == "gpu-price") {
+      q.sort = catalog::SortKey::kPricePerAccelerator;
+    } else if (v == "gpu_memory" || v == "gpu-memory") {
+      q.sort = catalog::SortKey::kAcceleratorMemory;
+    } else {
+      return Status::InvalidArgument("sort: expected price, gpu_price or gpu_memory, got '" + v +
+                                     "'");
+    }
   } else {  // group_by
-    if (v == "provider") q.group_by = catalog::GroupBy::kProvider;
-    else if (v == "region") q.group_by = catalog::GroupBy::kRegion;
-    else if (v == "accelerator" || v == "gpu") q.group_by = catalog::GroupBy::kAccelerator;
-    else return Status::InvalidArgument("group_by: expected provider, region or accelerator, got '" + v + "'");
+    if (v == "provider") {
+      q.group_by = catalog::GroupBy::kProvider;
+    } else if (v == "region") {
+      q.group_by = catalog::GroupBy::kRegion;
+    } else if (v == "accelerator" || v == "gpu") {
+      q.group_by = catalog::GroupBy::kAccelerator;
+    } else {
+      return Status::InvalidArgument("group_by: expected provider, region or accelerator, got '" +
+                                     v + "'");
+    }
   }
   return Status::Ok();
 }
 
 Status ApplyNumber(const std::string& name, double v, OfferQuery& q) {
-  if (name == "max_price") q.max_price_per_hour = v;
-  else if (name == "max_price_per_gpu") q.max_price_per_accelerator_hour = v;
-  else if (name == "min_gpu_memory") q.min_accelerator_memory_gb = v;
-  else if (name == "min_vcpus") q.min_vcpus = v;
-  else if (name == "min_memory") q.min_memory_gb = v;
-  else if (v != std::floor(v)) return Status::InvalidArgument(name + ": expected an integer");
-  // Converting a double beyond size_t's range is undefined behaviour: refuse it first.
-  else if (v > kMaxCount) return Status::InvalidArgument(name + ": at most 10^15");
-  else if (name == "limit") q.limit = static_cast<size_t>(v);
-  else q.offset = static_cast<size_t>(v);
+  if (name == "max_price") {
+    q.max_price_per_hour = v;
+  } else if (name == "max_price_per_gpu") {
+    q.max_price_per_accelerator_hour = v;
+  } else if (name == "min_gpu_memory") {
+    q.min_accelerator_memory_gb = v;
+  } else if (name == "min_vcpus") {
+    q.min_vcpus = v;
+  } else if (name == "min_memory") {
+    q.min_memory_gb = v;
+  } else if (v != std::floor(v)) {
+    return Status::InvalidArgument(name + ": expected an integer");
+  } else if (v > kMaxCount) {
+    // Converting a double beyond size_t's range is undefined behaviour: refuse it first.
+    return Status::InvalidArgument(name + ": at most 10^15");
+  } else if (name == "limit") {
+    q.limit = static_cast<size_t>(v);
+  } else {
+    q.offset = static_cast<size_t>(v);
+  }
   return Status::Ok();
 }
 

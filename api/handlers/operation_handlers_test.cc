@@ -13,7 +13,7 @@ class OperationHandlersTest : public ::testing::Test {
  protected:
   OperationHandlersTest() { AddOperationRoutes(router_, runner_); }
 
-  std::string Submit(const std::string& tenant, Result<std::string> outcome) {
+  std::string Submit(const std::string& tenant, const Result<std::string>& outcome) {
     auto id =
         runner_.Submit(broker::OperationKind::kIngest, tenant, [outcome](broker::Progress& p) {
           p.Set(5, 5, "done");

@@ -128,7 +128,7 @@ Status CheckTls(const ServerOptions& options, std::string& cert_pem, std::string
 // `sent` with its failure (the client went away) observed, which pplx would otherwise report
 // as an unobserved exception.
 pplx::task<void> Observed(const pplx::task<void>& sent) {
-  return sent.then([](pplx::task<void> t) {
+  return sent.then([](const pplx::task<void>& t) {
     try {
       t.wait();
     } catch (const std::exception&) {
@@ -183,7 +183,7 @@ class CpprestServer final : public HttpServer {
                   config) {}
 
   Status Open() {
-    listener_.support([this](http::http_request req) { Handle(std::move(req)); });
+    listener_.support([this](const http::http_request& req) { Handle(req); });
     try {
       listener_.open().wait();
     } catch (const std::exception& e) {

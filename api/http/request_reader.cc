@@ -23,7 +23,7 @@ struct BodyState {
 // a growing chain of tasks (a 1 GB body is 16k chunks).
 void ReadOn(const std::shared_ptr<BodyState>& state) {
   state->source.getn(state->chunk.data(), state->chunk.size())
-      .then([state](pplx::task<size_t> got) {
+      .then([state](const pplx::task<size_t>& got) {
         size_t n = 0;
         try {
           n = got.get();
