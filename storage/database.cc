@@ -1,8 +1,10 @@
 #include "sky/storage/database.h"
 
 #include <chrono>
-#include <ctime>
+#include <cstdint>
 #include <string>
+
+#include "sky/types/civil_time.h"
 
 namespace sky::storage {
 namespace {
@@ -45,13 +47,12 @@ std::string CreateVersionTableSql(const Schema& schema) {
 }
 
 // Bookkeeping only (nothing reads it back), so wall-clock time rather than an injected Clock.
+// Wall time at the edge: the applied_at column records when a migration ran.
 std::string UtcNow() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
+  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  return FormatIsoUtc(now);
 }
 
 Status NewerThanBuild(const Schema& schema, int64_t current) {
