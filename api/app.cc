@@ -1,10 +1,10 @@
 #include "api/app.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-
-#include <unistd.h>
 
 #include "sky/planner/spec.h"
 
@@ -72,8 +72,7 @@ Status PrepareDbDir(const std::string& path) {
 
 }  // namespace
 
-Result<std::unique_ptr<App>> App::Open(const CliArgs& args, std::ostream& log,
-                                       bool load_bundled) {
+Result<std::unique_ptr<App>> App::Open(const CliArgs& args, std::ostream& log, bool load_bundled) {
   auto app = std::make_unique<App>();
   app->data_dir_ = ResolveDataDir(args);
   app->db_path_ = ResolveDbPath(args);

@@ -14,7 +14,7 @@ namespace {
 
 constexpr char kBootstrapTenant[] = "default";
 constexpr char kDefaultAuth[] = "on";
-constexpr double kDefaultRateLimit = 0;  // no limit
+constexpr double kDefaultRateLimit = 0;    // no limit
 constexpr char kDefaultAccessLog[] = "-";  // stderr
 
 Result<AuthOptions> AuthOptionsFrom(const CliArgs& args) {

@@ -12,10 +12,10 @@
 #include <ostream>
 #include <string>
 
-#include "api/http/access_log.h"
 #include "api/auth/auth.h"
-#include "api/cli/args.h"
 #include "api/auth/token_store.h"
+#include "api/cli/args.h"
+#include "api/http/access_log.h"
 #include "sky/types/clock.h"
 
 namespace sky::api {

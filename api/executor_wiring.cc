@@ -31,8 +31,7 @@ Result<int> AtLeastOne(const CliArgs& args, const std::string& flag, int fallbac
 
 Result<broker::ExecutorOptions> ExecutorOptionsFrom(const CliArgs& args) {
   broker::ExecutorOptions options;
-  SKY_ASSIGN_OR_RETURN(options.poll_seconds,
-                       Positive(args, "poll-seconds", options.poll_seconds));
+  SKY_ASSIGN_OR_RETURN(options.poll_seconds, Positive(args, "poll-seconds", options.poll_seconds));
   SKY_ASSIGN_OR_RETURN(options.max_stage_failures,
                        AtLeastOne(args, "max-stage-failures", options.max_stage_failures));
   if (auto deployment = args.Get("deployment")) {
@@ -107,8 +106,8 @@ Result<std::unique_ptr<ExecutionStack>> ExecutionStack::Open(
   stack->options_.market_policy = stack->market_policy_.get();
   // At speed 1 a scaled clock equals the wall clock whatever the origin: skip it.
   if (speed != 1) {
-    stack->scaled_ = std::make_unique<ScaledClock>(stack->wall_,
-                                                   origin.value_or(stack->wall_.NowSeconds()), speed);
+    stack->scaled_ = std::make_unique<ScaledClock>(
+        stack->wall_, origin.value_or(stack->wall_.NowSeconds()), speed);
   }
   SKY_ASSIGN_OR_RETURN(stack->tokens_, TokenMinterFor(app.db_path()));
   SKY_ASSIGN_OR_RETURN(stack->registry_,
@@ -122,9 +121,8 @@ Result<std::unique_ptr<ExecutionStack>> ExecutionStack::Open(
 
 Status ExecutionStack::CreateExecutor(const std::string& heartbeat_base_url, std::ostream& err) {
   options_.heartbeat_base_url = heartbeat_base_url;
-  SKY_ASSIGN_OR_RETURN(executor_,
-                       broker::Executor::Create(*store_, app_.plans(), providers(),
-                                                clock(), *tokens_, options_));
+  SKY_ASSIGN_OR_RETURN(executor_, broker::Executor::Create(*store_, app_.plans(), providers(),
+                                                           clock(), *tokens_, options_));
   Status recovered = executor_->Recover();
   if (!recovered.ok()) {
     err << "warning: recovery: " << recovered.ToString() << " (serving anyway)\n";

@@ -31,7 +31,7 @@ Result<std::vector<providers::Instance>> MeteredProvider::Describe(
 }
 
 Result<std::vector<providers::Instance>> MeteredProvider::ListByTag(const std::string& key,
-                                                                   const std::string& value) {
+                                                                    const std::string& value) {
   auto result = target().ListByTag(key, value);
   if (!result.ok()) Report("list_by_tag", result.status());
   return result;

@@ -109,10 +109,10 @@ TEST_F(ProviderRegistryTest, UnknownProviderIsInvalidArgument) {
 TEST_F(ProviderRegistryTest, SimFlagsSetTheSimOptions) {
   FlagSpec spec;
   AddSimFlags(spec);
-  auto args = CliArgs::Parse({"--sim-boot-seconds", "30", "--sim-preemption-rate", "0.5",
-                              "--sim-api-latency", "0.01", "--sim-seed", "7", "--sim-state",
-                              "/tmp/x.json"},
-                             spec);
+  auto args =
+      CliArgs::Parse({"--sim-boot-seconds", "30", "--sim-preemption-rate", "0.5",
+                      "--sim-api-latency", "0.01", "--sim-seed", "7", "--sim-state", "/tmp/x.json"},
+                     spec);
   ASSERT_TRUE(args.ok()) << args.status().ToString();
   auto options = SimOptionsFromArgs(*args);
   ASSERT_TRUE(options.ok()) << options.status().ToString();
@@ -121,8 +121,8 @@ TEST_F(ProviderRegistryTest, SimFlagsSetTheSimOptions) {
   EXPECT_DOUBLE_EQ(options->api_latency_seconds, 0.01);
   EXPECT_EQ(options->seed, 7u);
   EXPECT_EQ(options->state_path, "/tmp/x.json");
-  for (const char* flag : {"sim-boot-seconds", "sim-preemption-rate", "sim-api-latency",
-                           "sim-seed"}) {
+  for (const char* flag :
+       {"sim-boot-seconds", "sim-preemption-rate", "sim-api-latency", "sim-seed"}) {
     auto bad = CliArgs::Parse({std::string("--") + flag, "-1"}, spec);
     ASSERT_TRUE(bad.ok());
     auto rejected = SimOptionsFromArgs(*bad);
@@ -134,10 +134,10 @@ TEST_F(ProviderRegistryTest, SimFlagsSetTheSimOptions) {
 TEST_F(ProviderRegistryTest, SimFaultFlagsSetTheFaultOptions) {
   FlagSpec spec;
   AddSimFlags(spec);
-  auto args = CliArgs::Parse({"--sim-error-rate", "0.1", "--sim-timeout-rate", "0.05",
-                              "--sim-timeout-seconds", "0.5", "--sim-throttle-every", "600",
-                              "--sim-throttle-seconds", "30"},
-                             spec);
+  auto args = CliArgs::Parse(
+      {"--sim-error-rate", "0.1", "--sim-timeout-rate", "0.05", "--sim-timeout-seconds", "0.5",
+       "--sim-throttle-every", "600", "--sim-throttle-seconds", "30"},
+      spec);
   ASSERT_TRUE(args.ok()) << args.status().ToString();
   auto options = SimOptionsFromArgs(*args);
   ASSERT_TRUE(options.ok()) << options.status().ToString();

@@ -47,14 +47,13 @@ void AddSpotPrices(const std::string& provider, const std::vector<SpotPriceObser
 
 }  // namespace
 
-CatalogService::CatalogService(std::unique_ptr<catalog::OfferStore> store,
-                               const Clock& wall_clock)
+CatalogService::CatalogService(std::unique_ptr<catalog::OfferStore> store, const Clock& wall_clock)
     : store_(std::move(store)),
       wall_clock_(wall_clock),
       index_(std::make_shared<const catalog::OfferIndex>(std::vector<Offer>{})) {}
 
 Result<std::unique_ptr<CatalogService>> CatalogService::Open(const std::string& db_path,
-                                                            const Clock* wall_clock) {
+                                                             const Clock* wall_clock) {
   SKY_ASSIGN_OR_RETURN(auto store, catalog::OfferStore::Open(db_path));
   std::unique_ptr<CatalogService> service(
       new CatalogService(std::move(store), wall_clock != nullptr ? *wall_clock : kWallClock));
@@ -113,8 +112,8 @@ std::shared_ptr<const catalog::OfferIndex> CatalogService::Snapshot() const {
 }
 
 Result<std::vector<catalog::PricePoint>> CatalogService::History(const OfferId& id,
-                                                                const std::string& from,
-                                                                const std::string& to) const {
+                                                                 const std::string& from,
+                                                                 const std::string& to) const {
   return store_->PriceHistory(id, from, to);
 }
 

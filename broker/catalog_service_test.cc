@@ -67,11 +67,11 @@ TEST_F(CatalogServiceTest, BadFileChangesNothingAndOldSnapshotStaysValid) {
   ASSERT_TRUE(service.ok());
   ASSERT_TRUE((*service)->Ingest({Write("lambda/vms.csv", kLambda)}, {}).ok());
   auto before = (*service)->Snapshot();
-  const std::string bad = Write(
-      "bad.csv",
-      "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,Price,Region\n"
-      "x,A100,1,8,64,1.5,us-east-1\n"
-      "y,A100,1,8,64,abc,us-east-1\n");
+  const std::string bad =
+      Write("bad.csv",
+            "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,Price,Region\n"
+            "x,A100,1,8,64,1.5,us-east-1\n"
+            "y,A100,1,8,64,abc,us-east-1\n");
   auto result = (*service)->Ingest({"lambda=" + bad}, {});
   EXPECT_TRUE(result.status().IsInvalidArgument());
   EXPECT_NE(result.status().message().find(":3"), std::string::npos) << result.status().message();

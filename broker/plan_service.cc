@@ -10,8 +10,8 @@ PlanService::PlanService(const CatalogService& catalog, planner::NetworkModel ne
 
 Result<planner::PipelineSpec> PlanService::ParseSpec(
     std::string_view json_text, std::vector<planner::SpecIssue>* issues) const {
-  return planner::ParsePipelineSpec(json_text, catalog_.AcceleratorVocabulary(bundled_accelerators_),
-                                    issues);
+  return planner::ParsePipelineSpec(json_text,
+                                    catalog_.AcceleratorVocabulary(bundled_accelerators_), issues);
 }
 
 Result<planner::Plan> PlanService::Plan(const planner::PipelineSpec& spec,

@@ -21,7 +21,8 @@ TEST(GpuFilterTest, NameCountAndAtLeast) {
 
 TEST(GpuFilterTest, RejectsBadCounts) {
   OfferQuery q;
-  for (const char* bad : {"", ":8", "H100:", "H100:x", "H100:0", "H100:-1", "H100:8++", "H100:2.5"}) {
+  for (const char* bad :
+       {"", ":8", "H100:", "H100:x", "H100:0", "H100:-1", "H100:8++", "H100:2.5"}) {
     Status s = ParseGpuFilter(bad, q);
     EXPECT_TRUE(s.IsInvalidArgument()) << bad;
   }

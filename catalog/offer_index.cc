@@ -203,8 +203,8 @@ std::vector<OfferGroup> OfferIndex::Groups(const OfferQuery& query) const {
   std::unordered_map<std::string, size_t> counts;
   for (size_t i : Select(every, kNoLimit)) ++counts[GroupKey(query.group_by, offers_[i])];
   for (const Offer* best : Query(query)) {
-    out.push_back({GroupLabel(query.group_by, *best), counts[GroupKey(query.group_by, *best)],
-                   best});
+    out.push_back(
+        {GroupLabel(query.group_by, *best), counts[GroupKey(query.group_by, *best)], best});
   }
   return out;
 }

@@ -217,8 +217,7 @@ TEST_F(OfferIndexTest, CursorPagesHaveNoDuplicatesOrGapsForEverySortAndGrouping)
       const std::vector<std::string> all = Ids(index.Query(q));
       q.limit = 7;
       std::vector<std::string> walked;
-      for (std::vector<const Offer*> page = index.Query(q); !page.empty();
-           page = index.Query(q)) {
+      for (std::vector<const Offer*> page = index.Query(q); !page.empty(); page = index.Query(q)) {
         for (const std::string& id : Ids(page)) walked.push_back(id);
         q.after = PositionOf(*page.back());
         ASSERT_LE(walked.size(), all.size()) << "sort " << sort << " group " << group;

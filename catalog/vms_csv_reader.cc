@@ -6,11 +6,10 @@
 #include <optional>
 #include <vector>
 
-#include "sky/types/ascii.h"
-
 #include "catalog/csv_reader.h"
 #include "catalog/gcp_accelerators.h"
 #include "catalog/python_literal.h"
+#include "sky/types/ascii.h"
 
 namespace sky::catalog {
 namespace {
@@ -78,7 +77,11 @@ bool IsTpu(std::string_view accelerator) { return accelerator.substr(0, 4) == "t
 class VmsReader {
  public:
   VmsReader(const ReadContext& ctx, IngestBatch& batch)
-      : ctx_(ctx), batch_(batch), sink_(batch), gcp_(ctx.provider == "gcp"), vast_(ctx.provider == "vast") {}
+      : ctx_(ctx),
+        batch_(batch),
+        sink_(batch),
+        gcp_(ctx.provider == "gcp"),
+        vast_(ctx.provider == "vast") {}
 
   Status Read(std::string_view data) {
     if (TrimAscii(data).find_first_not_of("\r\n") == std::string_view::npos) {

@@ -162,7 +162,9 @@ TEST(VmsCsvReaderTest, ProviderOverrideObservedAtAndProgress) {
   std::vector<std::pair<int64_t, int64_t>> ticks;
   ParseOptions options;
   options.observed_at = "2026-05-20T00:00:00Z";
-  options.progress = [&](const std::string&, int64_t done, int64_t total) { ticks.emplace_back(done, total); };
+  options.progress = [&](const std::string&, int64_t done, int64_t total) {
+    ticks.emplace_back(done, total);
+  };
   const IngestBatch b = MustParse(SharedData(kAnycloud + "gcp/vms.csv"), "GoogleCloud", options);
   ASSERT_FALSE(b.offers.empty());
   EXPECT_EQ(b.offers[0].provider, "googlecloud");

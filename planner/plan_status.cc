@@ -4,9 +4,12 @@ namespace sky::planner {
 
 std::string_view PlanStatusName(PlanStatus status) {
   switch (status) {
-    case PlanStatus::kOptimal: return "optimal";
-    case PlanStatus::kFeasible: return "feasible";
-    case PlanStatus::kInfeasible: return "infeasible";
+    case PlanStatus::kOptimal:
+      return "optimal";
+    case PlanStatus::kFeasible:
+      return "feasible";
+    case PlanStatus::kInfeasible:
+      return "infeasible";
   }
   return "infeasible";
 }

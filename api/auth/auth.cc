@@ -160,8 +160,7 @@ std::string HashApiToken(std::string_view token) {
   return "unhashable-" + RandomHex32();
 }
 
-AuthLayer::AuthLayer(AuthOptions options, TokenStore* store, const Clock& clock,
-                     AccessLog* log)
+AuthLayer::AuthLayer(AuthOptions options, TokenStore* store, const Clock& clock, AccessLog* log)
     : options_(options), store_(store), clock_(clock), log_(log) {
   if (options_.rate_limit > 0) {
     limiter_ = std::make_unique<KeyedRateLimiter>(

@@ -18,10 +18,10 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "api/http/access_log.h"
 #include "api/auth/keyed_rate_limiter.h"
-#include "api/http/router.h"
 #include "api/auth/token_store.h"
+#include "api/http/access_log.h"
+#include "api/http/router.h"
 #include "sky/types/clock.h"
 #include "sky/types/mutex.h"
 

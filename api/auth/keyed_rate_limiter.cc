@@ -6,8 +6,7 @@
 
 namespace sky::api {
 
-KeyedRateLimiter::KeyedRateLimiter(const Clock& clock, TokenBucketOptions options,
-                                   size_t max_keys)
+KeyedRateLimiter::KeyedRateLimiter(const Clock& clock, TokenBucketOptions options, size_t max_keys)
     : clock_(clock), options_(options), max_keys_(std::max<size_t>(max_keys, 1)) {}
 
 void KeyedRateLimiter::Evict() {

@@ -39,7 +39,7 @@ TEST(KeyedRateLimiterTest, IdleBucketsAreDroppedFirst) {
   EXPECT_EQ(limiter.Acquire("idle"), 0);
   clock.Set(0.5);
   EXPECT_EQ(limiter.Acquire("idle2"), 0);  // the map is full, neither bucket is: all start over
-  clock.Set(2);  // every bucket full again
+  clock.Set(2);                            // every bucket full again
   EXPECT_EQ(limiter.Acquire("busy"), 0);
   EXPECT_GT(limiter.Acquire("busy"), 0);
   // A new key evicts the full buckets ("idle2"), not the drained "busy" one.

@@ -31,8 +31,8 @@ TEST(TokenMinterTest, SameKeyAndSecretGiveTheSameToken) {
   const OpenSslTokenMinter minter(kSecret);
   EXPECT_EQ(minter.TokenFor("p1/train/1"), OpenSslTokenMinter(kSecret).TokenFor("p1/train/1"));
   EXPECT_NE(minter.TokenFor("p1/train/1"), minter.TokenFor("p1/train/2"));
-  EXPECT_NE(minter.TokenFor("p1/train/1"), OpenSslTokenMinter(std::string(kSecret) + "x")
-                                               .TokenFor("p1/train/1"));
+  EXPECT_NE(minter.TokenFor("p1/train/1"),
+            OpenSslTokenMinter(std::string(kSecret) + "x").TokenFor("p1/train/1"));
 }
 
 TEST(TokenMinterTest, DefaultSecretsAreRandom) {
@@ -73,9 +73,8 @@ TEST(TokenMinterTest, SecretFileIsCreatedPrivateThenReused) {
 
   std::ofstream(path, std::ios::trunc) << "short\n";
   EXPECT_TRUE(OpenSslTokenMinter::LoadOrCreateSecret(path).status().IsFailedPrecondition());
-  EXPECT_TRUE(OpenSslTokenMinter::LoadOrCreateSecret(dir + "/missing/secret")
-                  .status()
-                  .IsUnavailable());
+  EXPECT_TRUE(
+      OpenSslTokenMinter::LoadOrCreateSecret(dir + "/missing/secret").status().IsUnavailable());
   std::filesystem::remove_all(dir);
 }
 

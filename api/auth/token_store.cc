@@ -95,9 +95,9 @@ Result<std::unique_ptr<TokenStore>> TokenStore::Open(const std::string& path) {
   options.foreign_keys = false;
   SKY_ASSIGN_OR_RETURN(std::unique_ptr<storage::Database> db, storage::OpenSqlite(path, options));
   // Its own version table: the file also holds the catalog and the pipeline store.
-  const storage::Schema schema{"auth", "auth_schema_migrations", /*applied_at=*/false,
-                               std::vector<storage::Migration>(std::begin(kMigrations),
-                                                               std::end(kMigrations))};
+  const storage::Schema schema{
+      "auth", "auth_schema_migrations", /*applied_at=*/false,
+      std::vector<storage::Migration>(std::begin(kMigrations), std::end(kMigrations))};
   SKY_RETURN_IF_ERROR(db->Migrate(schema));
   return std::unique_ptr<TokenStore>(new TokenStore(std::move(db)));
 }

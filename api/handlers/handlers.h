@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "api/http/api_limits.h"
 #include "api/app.h"
+#include "api/http/api_limits.h"
 #include "api/http/router.h"
 #include "sky/types/clock.h"
 

@@ -54,12 +54,13 @@ Status Malformed() { return Status::InvalidArgument("cursor: not a cursor of /v1
 std::string EncodeOfferCursor(const Offer& last, const std::map<std::string, std::string>& params) {
   // Base64url without padding: the token travels in query strings unescaped.
   return Base64UrlEncode(std::string(kVersion) + "\n" + Fingerprint(params) + "\n" +
-                   Exact(last.price_per_hour) + "\n" + std::to_string(last.accelerator_count) +
-                   "\n" + Exact(last.accelerator_memory_gb) + "\n" + last.id);
+                         Exact(last.price_per_hour) + "\n" +
+                         std::to_string(last.accelerator_count) + "\n" +
+                         Exact(last.accelerator_memory_gb) + "\n" + last.id);
 }
 
-Result<catalog::OfferPosition> DecodeOfferCursor(
-    const std::string& token, const std::map<std::string, std::string>& params) {
+Result<catalog::OfferPosition> DecodeOfferCursor(const std::string& token,
+                                                 const std::map<std::string, std::string>& params) {
   if (token.empty()) return Malformed();
   const Result<std::string> decoded = Base64UrlDecode(token);
   if (!decoded.ok()) return Malformed();

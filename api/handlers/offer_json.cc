@@ -18,7 +18,8 @@ nlohmann::json OfferToJson(const Offer& o) {
       {"region", o.region},
       {"zone", o.zone.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.zone)},
       {"instance_type", o.instance_type},
-      {"accelerator", o.accelerator.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.accelerator)},
+      {"accelerator",
+       o.accelerator.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.accelerator)},
       {"accelerator_count", o.accelerator_count},
       {"accelerator_memory_gb", o.accelerator_memory_gb},
       {"vcpus", o.vcpus},
@@ -26,8 +27,8 @@ nlohmann::json OfferToJson(const Offer& o) {
       {"market", std::string(MarketName(o.market))},
       {"price_per_hour", o.price_per_hour},
       {"price_per_accelerator_hour", o.price_per_accelerator_hour()},
-      {"reserved_term_months", o.reserved_term_months ? nlohmann::json(*o.reserved_term_months)
-                                                      : nlohmann::json(nullptr)},
+      {"reserved_term_months",
+       o.reserved_term_months ? nlohmann::json(*o.reserved_term_months) : nlohmann::json(nullptr)},
       {"available", o.available ? nlohmann::json(*o.available) : nlohmann::json(nullptr)},
       {"observed_at", o.observed_at},
       {"source", o.source},
@@ -78,18 +79,20 @@ void AppendOfferJson(std::string& out, const Offer& o) {
 }
 
 nlohmann::json AcceleratorToJson(const catalog::AcceleratorSummary& s) {
-  return {{"name", s.name},
-          {"counts", s.counts},
-          {"offers", s.offers},
-          {"cheapest_on_demand_per_accelerator_hour",
-           OptionalNumber(s.cheapest_on_demand_per_accelerator_hour)},
-          {"cheapest_spot_per_accelerator_hour", OptionalNumber(s.cheapest_spot_per_accelerator_hour)}};
+  return {
+      {"name", s.name},
+      {"counts", s.counts},
+      {"offers", s.offers},
+      {"cheapest_on_demand_per_accelerator_hour",
+       OptionalNumber(s.cheapest_on_demand_per_accelerator_hour)},
+      {"cheapest_spot_per_accelerator_hour", OptionalNumber(s.cheapest_spot_per_accelerator_hour)}};
 }
 
 nlohmann::json IngestSummaryToJson(const catalog::IngestSummary& s) {
   nlohmann::json rejected = nlohmann::json::array();
   for (const auto& r : s.rejected) {
-    rejected.push_back({{"file", r.file}, {"line", r.line}, {"field", r.field}, {"reason", r.reason}});
+    rejected.push_back(
+        {{"file", r.file}, {"line", r.line}, {"field", r.field}, {"reason", r.reason}});
   }
   return {{"rows_read", s.rows_read},
           {"offers_added", s.offers_added},

@@ -1,9 +1,8 @@
 #pragma once
 // JSON of catalog values (DESIGN.md "Offer"). nlohmann::json stays inside api/.
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "sky/catalog/offer_index.h"
 #include "sky/catalog/offer_store.h"

@@ -8,10 +8,18 @@ namespace sky::api {
 namespace {
 
 TEST(OfferQueryParamsTest, BuildsEveryFilter) {
-  auto q = BuildOfferQuery({{"gpu", "H100:8+"}, {"market", "spot"}, {"provider", "AWS,gcp"},
-                            {"region", "us-*"}, {"max_price", "30"}, {"max-price-per-gpu", "4"},
-                            {"min_gpu_memory", "80"}, {"min_vcpus", "32"}, {"min_memory", "256"},
-                            {"sort", "gpu_price"}, {"group_by", "provider"}, {"limit", "20"},
+  auto q = BuildOfferQuery({{"gpu", "H100:8+"},
+                            {"market", "spot"},
+                            {"provider", "AWS,gcp"},
+                            {"region", "us-*"},
+                            {"max_price", "30"},
+                            {"max-price-per-gpu", "4"},
+                            {"min_gpu_memory", "80"},
+                            {"min_vcpus", "32"},
+                            {"min_memory", "256"},
+                            {"sort", "gpu_price"},
+                            {"group_by", "provider"},
+                            {"limit", "20"},
                             {"offset", "40"}});
   ASSERT_TRUE(q.ok()) << q.status().ToString();
   EXPECT_EQ(q->accelerator, "H100");
@@ -34,10 +42,10 @@ TEST(OfferQueryParamsTest, ErrorsNameTheParameter) {
     const char* name;
     const char* value;
   };
-  for (const Case& c : {Case{"market", "preemptible"}, Case{"max_price", "cheap"},
-                        Case{"max_price", "-1"}, Case{"limit", "2.5"}, Case{"sort", "speed"},
-                        Case{"group_by", "zone"}, Case{"gpu", "H100:0"}, Case{"colour", "red"},
-                        Case{"cpu_only", "maybe"}}) {
+  for (const Case& c :
+       {Case{"market", "preemptible"}, Case{"max_price", "cheap"}, Case{"max_price", "-1"},
+        Case{"limit", "2.5"}, Case{"sort", "speed"}, Case{"group_by", "zone"},
+        Case{"gpu", "H100:0"}, Case{"colour", "red"}, Case{"cpu_only", "maybe"}}) {
     auto q = BuildOfferQuery({{c.name, c.value}});
     ASSERT_TRUE(q.status().IsInvalidArgument()) << c.name;
     const std::string& msg = q.status().message();
@@ -53,9 +61,9 @@ TEST(OfferQueryParamsTest, CursorRoundTripsAndIsBoundToItsQuery) {
   last.accelerator_memory_gb = 40;
   const std::map<std::string, std::string> params = {{"gpu", "A100"}, {"sort", "gpu_price"}};
   const std::string token = EncodeOfferCursor(last, params);
-  EXPECT_EQ(token.find_first_not_of(
-                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-            std::string::npos)
+  EXPECT_EQ(
+      token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+      std::string::npos)
       << "URL-safe: " << token;
   std::map<std::string, std::string> next = params;
   next["cursor"] = token;

@@ -5,9 +5,9 @@
 #include <cerrno>
 #include <cstdlib>
 
-#include "api/http/event_stream.h"
 #include "api/handlers/handlers.h"
 #include "api/handlers/pipeline_json.h"
+#include "api/http/event_stream.h"
 #include "api/http/status_http.h"
 #include "sky/broker/executor.h"
 
@@ -159,10 +159,10 @@ HttpResponse Heartbeat(broker::Executor& ex, const std::vector<std::string>& par
 }
 
 // Wraps a handler so that it answers 503 until the executor is set.
-Handler WithExecutor(
-    const ExecutorSlot& slot,
-    std::function<HttpResponse(broker::Executor&, const HttpRequest&,
-                               const std::vector<std::string>&)> body) {
+Handler WithExecutor(const ExecutorSlot& slot,
+                     std::function<HttpResponse(broker::Executor&, const HttpRequest&,
+                                                const std::vector<std::string>&)>
+                         body) {
   return [&slot, body = std::move(body)](const HttpRequest& req,
                                          const std::vector<std::string>& params) {
     broker::Executor* ex = slot.Get();
@@ -184,19 +184,21 @@ void AddPipelineRoutes(Router& router, const ExecutorSlot& slot, const ApiLimits
         return over.ok ? Submit(ex, req) : ViolationReply(over);
       }));
   const Clock* clock = &slot.clock();
-  router.Add("GET", "/v1/pipelines",
-             WithExecutor(slot, [clock](broker::Executor& ex, const HttpRequest& req,
-                                        const Params&) { return JsonReply(List(ex, *clock, req)); }));
-  router.Add("GET", "/v1/pipelines/{id}",
-             WithExecutor(slot, [clock](broker::Executor& ex, const HttpRequest& req,
-                                        const Params& p) {
-               return JsonReply(Get(ex, *clock, p[0], req));
-             }));
-  router.Add("DELETE", "/v1/pipelines/{id}",
-             WithExecutor(slot, [clock](broker::Executor& ex, const HttpRequest& req,
-                                        const Params& p) {
-               return JsonReply(Cancel(ex, *clock, p[0], req));
-             }));
+  router.Add(
+      "GET", "/v1/pipelines",
+      WithExecutor(slot, [clock](broker::Executor& ex, const HttpRequest& req, const Params&) {
+        return JsonReply(List(ex, *clock, req));
+      }));
+  router.Add(
+      "GET", "/v1/pipelines/{id}",
+      WithExecutor(slot, [clock](broker::Executor& ex, const HttpRequest& req, const Params& p) {
+        return JsonReply(Get(ex, *clock, p[0], req));
+      }));
+  router.Add(
+      "DELETE", "/v1/pipelines/{id}",
+      WithExecutor(slot, [clock](broker::Executor& ex, const HttpRequest& req, const Params& p) {
+        return JsonReply(Cancel(ex, *clock, p[0], req));
+      }));
   router.Add("GET", "/v1/pipelines/{id}/events",
              WithExecutor(slot, [](broker::Executor& ex, const HttpRequest& req, const Params& p) {
                if (WantsEventStream(req)) return StreamEvents(ex, p[0], req);

@@ -5,10 +5,9 @@
 // when unset). Pure functions: safe to call from any thread. nlohmann::json stays inside api/.
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "sky/broker/executor.h"
 #include "sky/broker/pipeline_store.h"

@@ -197,12 +197,11 @@ TEST_F(PipelineJsonTest, HeartbeatWrongTypesNameTheField) {
     const char* body;
     const char* field;
   };
-  for (const Case& c : {Case{R"({"progress": "half"})", "progress"},
-                        Case{R"({"checkpoint": true})", "checkpoint"},
-                        Case{R"({"exit_code": 1.5})", "exit_code"},
-                        Case{R"({"exit_code": "0"})", "exit_code"},
-                        Case{R"({"exit_code": 99999999999})", "exit_code"},
-                        Case{R"({"log_tail": 3})", "log_tail"}}) {
+  for (const Case& c :
+       {Case{R"({"progress": "half"})", "progress"}, Case{R"({"checkpoint": true})", "checkpoint"},
+        Case{R"({"exit_code": 1.5})", "exit_code"}, Case{R"({"exit_code": "0"})", "exit_code"},
+        Case{R"({"exit_code": 99999999999})", "exit_code"},
+        Case{R"({"log_tail": 3})", "log_tail"}}) {
     auto report = ParseHeartbeat(c.body);
     ASSERT_TRUE(report.status().IsInvalidArgument()) << c.body;
     EXPECT_NE(report.status().message().find(c.field), std::string::npos)

@@ -33,8 +33,7 @@ std::string ErrorEvent(const Status& status) {
 
 }  // namespace
 
-PipelineEventStream::PipelineEventStream(EventSource source, int64_t after_seq,
-                                         const Clock& clock,
+PipelineEventStream::PipelineEventStream(EventSource source, int64_t after_seq, const Clock& clock,
                                          std::function<void(double seconds)> sleep,
                                          EventStreamOptions options)
     : source_(std::move(source)),
@@ -114,8 +113,8 @@ HttpResponse EventStreamResponse(broker::Executor& executor, const std::string& 
   };
   // Shared because HttpResponse::stream is a std::function, which must be copyable; only the
   // server's one stream thread ever calls it.
-  auto stream = std::make_shared<PipelineEventStream>(std::move(source), after_seq, kMonotonic,
-                                                      sleep);
+  auto stream =
+      std::make_shared<PipelineEventStream>(std::move(source), after_seq, kMonotonic, sleep);
   HttpResponse r;
   r.content_type = "text/event-stream";
   r.headers["Cache-Control"] = "no-cache";

@@ -34,11 +34,10 @@ class EventStreamTest : public ::testing::Test {
       return out;
     };
     source.finished = [this]() -> Result<bool> { return finished_; };
-    return PipelineEventStream(source, after, clock_,
-                               [this](double s) {
-                                 slept_ += s;
-                                 clock_.Advance(s);
-                               });
+    return PipelineEventStream(source, after, clock_, [this](double s) {
+      slept_ += s;
+      clock_.Advance(s);
+    });
   }
 
   ManualClock clock_{100};

@@ -1,28 +1,27 @@
 #include "api/http/http_server.h"
 
 #include <arpa/inet.h>
+#include <cpprest/http_listener.h>
+#include <cpprest/producerconsumerstream.h>
 #include <netinet/in.h>
+#include <openssl/ssl.h>
+#include <pplx/threadpool.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cpprest/http_listener.h>
-#include <cpprest/producerconsumerstream.h>
-#include <pplx/threadpool.h>
 #include <fstream>
 #include <iterator>
 #include <list>
-#include <openssl/ssl.h>
 #include <optional>
 #include <system_error>
 #include <thread>
 
+#include "api/http/request_reader.h"
 #include "sky/types/ascii.h"
 #include "sky/types/mutex.h"
-
-#include "api/http/request_reader.h"
 
 namespace sky::api {
 namespace {
@@ -235,23 +234,23 @@ class CpprestServer final : public HttpServer {
     } catch (const std::exception& e) {
       return Finish(req, *request, ErrorResponse(400, "bad_request", e.what()), start, true);
     }
-    body.then([this, req, request, upload, long_query,
-               start](const pplx::task<BodyRead>& read) mutable {
-      std::optional<HttpResponse> refused = std::move(long_query);
-      HttpResponse response;
-      try {
-        BodyRead got = read.get();  // ready: this runs once the read is done
-        if (!refused) refused = RefuseBody(got, upload, options_.limits);
-        if (!refused) {
-          request->body = std::move(got.text);
-          response = router_.Dispatch(*request);
-        }
-      } catch (const std::exception& e) {
-        refused = ErrorResponse(400, "bad_request", e.what());
-      }
-      if (refused) return Finish(req, *request, std::move(*refused), start, true);
-      Finish(req, *request, std::move(response), start);
-    });
+    body.then(
+        [this, req, request, upload, long_query, start](const pplx::task<BodyRead>& read) mutable {
+          std::optional<HttpResponse> refused = std::move(long_query);
+          HttpResponse response;
+          try {
+            BodyRead got = read.get();  // ready: this runs once the read is done
+            if (!refused) refused = RefuseBody(got, upload, options_.limits);
+            if (!refused) {
+              request->body = std::move(got.text);
+              response = router_.Dispatch(*request);
+            }
+          } catch (const std::exception& e) {
+            refused = ErrorResponse(400, "bad_request", e.what());
+          }
+          if (refused) return Finish(req, *request, std::move(*refused), start, true);
+          Finish(req, *request, std::move(response), start);
+        });
   }
 
   // Sends `response` (or starts its stream) without waiting for the send, reports it, and
@@ -275,9 +274,9 @@ class CpprestServer final : public HttpServer {
   }
 
   HttpResponse TooManyStreams() const {
-    return JsonReply(Status::Unavailable(
-        "the server already serves its limit of " + std::to_string(options_.max_streams) +
-        " event streams (--max-streams); try again later"));
+    return JsonReply(Status::Unavailable("the server already serves its limit of " +
+                                         std::to_string(options_.max_streams) +
+                                         " event streams (--max-streams); try again later"));
   }
 
   // Replies with the stream's headers and hands its body to a pump thread; false (nothing

@@ -35,9 +35,12 @@ std::string EscapeHelp(const std::string& text) {
 
 std::string_view TypeName(MetricType type) {
   switch (type) {
-    case MetricType::kCounter: return "counter";
-    case MetricType::kGauge: return "gauge";
-    case MetricType::kHistogram: return "histogram";
+    case MetricType::kCounter:
+      return "counter";
+    case MetricType::kGauge:
+      return "gauge";
+    case MetricType::kHistogram:
+      return "histogram";
   }
   return "untyped";
 }
@@ -75,10 +78,14 @@ std::vector<double> DurationBuckets() {
 std::string EscapeLabelValue(const std::string& value) {
   std::string out;
   for (char c : value) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -139,16 +146,15 @@ void MetricsRegistry::SetAll(const std::string& name,
   for (const auto& [labels, value] : series) f->series[labels].value = value;
 }
 
-void MetricsRegistry::Observe(const std::string& name, const MetricLabels& labels,
-                              double value) {
+void MetricsRegistry::Observe(const std::string& name, const MetricLabels& labels, double value) {
   MutexLock lock(mu_);
   Family* f = Find(name, MetricType::kHistogram);
   if (f == nullptr || std::isnan(value)) return;
   Series& s = f->series[labels];
   if (s.counts.empty()) s.counts.assign(f->buckets.size() + 1, 0);
   // The first bucket whose bound is >= value (le means "less than or equal").
-  const size_t b = std::lower_bound(f->buckets.begin(), f->buckets.end(), value) -
-                   f->buckets.begin();
+  const size_t b =
+      std::lower_bound(f->buckets.begin(), f->buckets.end(), value) - f->buckets.begin();
   ++s.counts[b];
   s.value += value;
 }

@@ -60,7 +60,7 @@ class MetricsRegistry {
 
  private:
   struct Series {
-    double value = 0;             // counter, gauge; histogram: sum
+    double value = 0;              // counter, gauge; histogram: sum
     std::vector<uint64_t> counts;  // histogram: per bucket (not cumulative), then +Inf
   };
   struct Family {

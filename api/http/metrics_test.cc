@@ -122,12 +122,14 @@ TEST(ServerMetricsTest, DeclaresEveryFamilyAndCountsByRoutePattern) {
         "skybroker_planner_solve_seconds"}) {
     EXPECT_TRUE(Contains(text, std::string("# TYPE ") + family + " ")) << family;
   }
-  EXPECT_TRUE(Contains(text, "skybroker_http_requests_total{method=\"GET\","
-                             "route=\"/v1/pipelines/{id}\",status=\"200\"} 1\n"));
+  EXPECT_TRUE(Contains(text,
+                       "skybroker_http_requests_total{method=\"GET\","
+                       "route=\"/v1/pipelines/{id}\",status=\"200\"} 1\n"));
   EXPECT_TRUE(Contains(text, "route=\"unmatched\",status=\"404\"} 1\n"));
   EXPECT_TRUE(Contains(text, "skybroker_planner_solve_seconds_count 1\n"));
-  EXPECT_TRUE(Contains(text, "skybroker_provider_call_errors_total{code=\"resource_exhausted\","
-                             "operation=\"launch\",provider=\"sim\"} 1\n"))
+  EXPECT_TRUE(Contains(text,
+                       "skybroker_provider_call_errors_total{code=\"resource_exhausted\","
+                       "operation=\"launch\",provider=\"sim\"} 1\n"))
       << text;
 }
 

@@ -10,10 +10,9 @@
 #include <set>
 #include <sstream>
 
-#include "sky/types/ascii.h"
-
 #include "api/auth/auth.h"
 #include "api/handlers/handlers.h"
+#include "sky/types/ascii.h"
 
 namespace sky::api {
 namespace {

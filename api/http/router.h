@@ -4,10 +4,9 @@
 
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "sky/types/percent_encoding.h"  // PercentDecode, for paths and queries
 #include "sky/types/result.h"
@@ -23,12 +22,12 @@ struct Principal {
 };
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // raw (percent-encoded), without the query string
-  std::map<std::string, std::string> query;  // decoded
+  std::string method;                          // "GET", "POST", ...
+  std::string path;                            // raw (percent-encoded), without the query string
+  std::map<std::string, std::string> query;    // decoded
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
-  Principal principal;  // set by the auth layer; handlers scope tenant data by it
+  Principal principal;         // set by the auth layer; handlers scope tenant data by it
   std::string remote_address;  // the client's IP address; empty when unknown
 };
 

@@ -1,6 +1,7 @@
 #include "api/http/router.h"
 
 #include <gtest/gtest.h>
+
 #include <stdexcept>
 
 namespace sky::api {

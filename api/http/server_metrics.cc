@@ -42,8 +42,8 @@ ServerMetrics::ServerMetrics() {
                           DurationBuckets());
 }
 
-void ServerMetrics::ObserveRequest(const std::string& method, const std::string& route,
-                                   int status, double seconds) {
+void ServerMetrics::ObserveRequest(const std::string& method, const std::string& route, int status,
+                                   double seconds) {
   const std::string pattern = route.empty() ? "unmatched" : route;
   registry_.Add(kRequests,
                 {{"method", method}, {"route", pattern}, {"status", std::to_string(status)}});
@@ -60,9 +60,8 @@ void ServerMetrics::CountProviderError(const std::string& provider, const std::s
 }
 
 void ServerMetrics::CollectFrom(const broker::CatalogService& catalog, const ExecutorSlot& slot) {
-  registry_.AddCollector([&catalog](MetricsRegistry& r) {
-    r.SetAll(kOffers, OffersPerProvider(catalog));
-  });
+  registry_.AddCollector(
+      [&catalog](MetricsRegistry& r) { r.SetAll(kOffers, OffersPerProvider(catalog)); });
   registry_.AddCollector([&slot](MetricsRegistry& r) {
     broker::Executor* executor = slot.Get();
     if (executor == nullptr) return;

@@ -156,8 +156,8 @@ Result<std::unique_ptr<Executor>> Executor::Create(PipelineStore& store, const P
   if (options.max_stage_failures < 1 || options.max_stage_attempts < 1) {
     return Status::InvalidArgument("max_stage_failures and max_stage_attempts must be >= 1");
   }
-  auto impl = std::make_unique<Impl>(store, plans, std::move(providers), clock, tokens,
-                                     std::move(options));
+  auto impl =
+      std::make_unique<Impl>(store, plans, std::move(providers), clock, tokens, std::move(options));
   return std::unique_ptr<Executor>(new Executor(std::move(impl), store));
 }
 
@@ -173,8 +173,8 @@ Result<std::string> Executor::Submit(const std::string& tenant, std::string_view
 Status Executor::Cancel(const std::string& id, const std::string& reason) {
   return impl_->Cancel(id, reason);
 }
-Status Executor::Heartbeat(const std::string& id, const std::string& stage,
-                           std::string_view token, const HeartbeatReport& report) {
+Status Executor::Heartbeat(const std::string& id, const std::string& stage, std::string_view token,
+                           const HeartbeatReport& report) {
   return impl_->Heartbeat(id, stage, token, report);
 }
 Result<PipelineView> Executor::Get(const std::string& id) { return impl_->Get(id); }

@@ -32,9 +32,9 @@ struct PipelineRun {
   planner::PipelineSpec spec;
   std::optional<planner::Plan> plan;
   struct StageTimers {
-    double next_poll_at = 0;      // next describe of the live instance
-    double retry_at = 0;          // throttled: next launch or describe try
-    double backoff_seconds = 0;   // current throttling back-off (0: none)
+    double next_poll_at = 0;     // next describe of the live instance
+    double retry_at = 0;         // throttled: next launch or describe try
+    double backoff_seconds = 0;  // current throttling back-off (0: none)
   };
   std::map<std::string, StageTimers> timers;
   // With a market policy: each stage's candidate places per market, cheapest first, found
@@ -104,8 +104,8 @@ class Executor::Impl {
   std::optional<double> OnLaunchError(const PipelineRecord& record, PipelineRun& run,
                                       const StageRecord& stage, const AttemptRecord& attempt,
                                       const Offer& offer, const Status& error);
-  providers::LaunchRequest BuildLaunchRequest(const PipelineRecord& record,
-                                              const PipelineRun& run, const StageRecord& stage,
+  providers::LaunchRequest BuildLaunchRequest(const PipelineRecord& record, const PipelineRun& run,
+                                              const StageRecord& stage,
                                               const AttemptRecord& attempt, const Offer& offer);
   std::optional<double> StartAttempt(const PipelineRecord& record, PipelineRun& run,
                                      const StageRecord& stage, const Offer& offer,
@@ -123,8 +123,8 @@ class Executor::Impl {
   const PipelineRun::MarketCandidates& CandidatesFor(PipelineRun& run, const std::string& stage);
   std::vector<Offer> EnumeratePlaces(const PipelineRun& run, const std::string& stage,
                                      Market market);
-  MarketView ViewFor(const PipelineRecord& record, const PipelineRun& run,
-                     const StageRecord& stage, double checkpoint, std::optional<Market> current,
+  MarketView ViewFor(const PipelineRecord& record, const PipelineRun& run, const StageRecord& stage,
+                     double checkpoint, std::optional<Market> current,
                      const PipelineRun::MarketCandidates& places);
   const Offer* FirstPlace(const std::vector<Offer>& places, bool probe);
   std::optional<double> WaitForMarket(const PipelineRecord& record, const StageRecord& stage,

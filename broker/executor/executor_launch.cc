@@ -44,22 +44,22 @@ std::optional<double> Executor::Impl::LaunchStage(const PipelineRecord& record, 
   const planner::StagePlacement* placement = PlacementOf(run, stage.name);
   std::optional<Offer> offer = placement ? FindOffer(placement->offer_id) : std::nullopt;
   // Late enough that the rest of the plan, shifted by the delay, would miss the deadline.
-  const bool late = placement && stage.state == StageState::kPending &&
-                    run.spec.deadline_hours && run.plan &&
+  const bool late = placement && stage.state == StageState::kPending && run.spec.deadline_hours &&
+                    run.plan &&
                     PipelineHours(record) - placement->start_hours + run.plan->makespan_hours >
                         *run.spec.deadline_hours - kLateSlackHours;
   if (!offer || blocklist_.Blocks(*offer, Now()) || late) {
-    const std::string why = !offer  ? "its planned offer is gone"
-                            : late  ? "it starts too late for the plan to meet the deadline"
-                                    : "its planned place is blocked";
+    const std::string why = !offer ? "its planned offer is gone"
+                            : late ? "it starts too late for the plan to meet the deadline"
+                                   : "its planned place is blocked";
     Status replanned = Replan(record, run, stage.name, "'" + stage.name + "': " + why);
     placement = PlacementOf(run, stage.name);
     offer = placement ? FindOffer(placement->offer_id) : std::nullopt;
     if (!replanned.ok() || !offer || blocklist_.Blocks(*offer, Now())) {
-      (void)TransitionStage(record.id, stage.name, StageState::kFailed,
-                            "no candidate offer left: " +
-                                (replanned.ok() ? std::string("every place is blocked")
-                                                : replanned.message()));
+      (void)TransitionStage(
+          record.id, stage.name, StageState::kFailed,
+          "no candidate offer left: " +
+              (replanned.ok() ? std::string("every place is blocked") : replanned.message()));
       return Now();
     }
   }
@@ -88,9 +88,9 @@ std::optional<double> Executor::Impl::StartAttempt(const PipelineRecord& record,
   const std::string reason = "attempt " + std::to_string(attempt.attempt) + " on " + offer.id +
                              " (" + attempt.market + ", " + Price(offer.price_per_hour) + ")" +
                              (why.empty() ? "" : ": " + why);
-  Status recorded = store_.RecordLaunch(
-      attempt, tokens_.Hash(tokens_.TokenFor(attempt.idempotency_key)),
-      StageState::kProvisioning, reason, Now());
+  Status recorded =
+      store_.RecordLaunch(attempt, tokens_.Hash(tokens_.TokenFor(attempt.idempotency_key)),
+                          StageState::kProvisioning, reason, Now());
   if (!recorded.ok()) return Now() + options_.poll_seconds;
   if (stage.state != StageState::kProvisioning) CountTransition();
   return CallLaunch(record, run, stage, attempt, offer);
@@ -137,8 +137,8 @@ providers::LaunchRequest Executor::Impl::BuildLaunchRequest(const PipelineRecord
     request.tags[providers::kTagCheckpointSeconds] = std::to_string(*spec.checkpoint_minutes * 60);
   }
   StartupScriptParams script;
-  script.heartbeat_url = options_.heartbeat_base_url + "/v1/pipelines/" + record.id +
-                         "/stages/" + stage.name + "/heartbeat";
+  script.heartbeat_url = options_.heartbeat_base_url + "/v1/pipelines/" + record.id + "/stages/" +
+                         stage.name + "/heartbeat";
   script.token = tokens_.TokenFor(attempt.idempotency_key);
   script.command = spec.command;
   script.env = {{"SKY_PIPELINE_ID", record.id},
@@ -153,13 +153,12 @@ providers::LaunchRequest Executor::Impl::BuildLaunchRequest(const PipelineRecord
 
 std::optional<double> Executor::Impl::CallLaunch(const PipelineRecord& record, PipelineRun& run,
                                                  const StageRecord& stage,
-                                                 const AttemptRecord& attempt,
-                                                 const Offer& offer) {
+                                                 const AttemptRecord& attempt, const Offer& offer) {
   providers::Provider* provider = ProviderFor(offer.provider);
   if (!provider) {
-    return OnLaunchError(record, run, stage, attempt, offer,
-                         Status::FailedPrecondition("no provider configured for " +
-                                                    offer.provider));
+    return OnLaunchError(
+        record, run, stage, attempt, offer,
+        Status::FailedPrecondition("no provider configured for " + offer.provider));
   }
   auto instance = provider->Launch(BuildLaunchRequest(record, run, stage, attempt, offer));
   if (!instance.ok()) {
@@ -187,8 +186,8 @@ double Executor::Impl::Backoff(PipelineRun::StageTimers& timers) {
   return timers.backoff_seconds * jitter(rng_);
 }
 
-std::optional<double> Executor::Impl::OnLaunchError(const PipelineRecord& record,
-                                                    PipelineRun& run, const StageRecord& stage,
+std::optional<double> Executor::Impl::OnLaunchError(const PipelineRecord& record, PipelineRun& run,
+                                                    const StageRecord& stage,
                                                     const AttemptRecord& attempt,
                                                     const Offer& offer, const Status& error) {
   const double now = Now();
@@ -199,7 +198,7 @@ std::optional<double> Executor::Impl::OnLaunchError(const PipelineRecord& record
     PipelineRun::StageTimers& timers = run.timers[stage.name];
     const double wait = Backoff(timers);
     timers.retry_at = now + wait;
-    const std::string kind = error.IsDeadlineExceeded()        ? "timeout"
+    const std::string kind = error.IsDeadlineExceeded()      ? "timeout"
                              : error.reason() == "throttled" ? "throttled"
                                                              : "unavailable";
     (void)Event(record.id, stage.name, kind,
@@ -227,9 +226,9 @@ std::optional<double> Executor::Impl::OnLaunchError(const PipelineRecord& record
   if (options_.market_policy) return now;
   Status replanned = Replan(record, run, stage.name, kind + " at " + key);
   if (!replanned.ok()) {
-    (void)TransitionStage(record.id, stage.name, StageState::kFailed,
-                          "no candidate offer left after " + kind + " at " + key + ": " +
-                              replanned.message());
+    (void)TransitionStage(
+        record.id, stage.name, StageState::kFailed,
+        "no candidate offer left after " + kind + " at " + key + ": " + replanned.message());
   }
   return now;
 }

@@ -149,8 +149,8 @@ std::optional<double> Executor::Impl::OnExit(const PipelineRecord& record, Pipel
   if (count >= options_.max_stage_failures) {
     (void)TransitionStage(id, stage.name, StageState::kFailed,
                           code + " (failure " + std::to_string(count) + " of " +
-                              std::to_string(options_.max_stage_failures) +
-                              "); last log lines:\n" + (log_tail.empty() ? stage.log_tail : log_tail));
+                              std::to_string(options_.max_stage_failures) + "); last log lines:\n" +
+                              (log_tail.empty() ? stage.log_tail : log_tail));
     return Now();
   }
   (void)TransitionStage(id, stage.name, StageState::kRecovering,
@@ -166,8 +166,7 @@ std::optional<double> Executor::Impl::OnLost(const PipelineRecord& record, Pipel
   (void)store_.EndAttempt(record.id, stage.name, stage.attempt, "preempted", now);
   if (offer) {
     // A preemption says the zone's spot capacity is scarce; on-demand there is unaffected.
-    const std::string key =
-        offer->location_id() + "#" + std::string(MarketName(offer->market));
+    const std::string key = offer->location_id() + "#" + std::string(MarketName(offer->market));
     const double cooldown = options_.preemption_cooldown_seconds;
     blocklist_.Block(key, now + cooldown);
     (void)Event(record.id, stage.name, "preempted",
@@ -191,12 +190,11 @@ Status Executor::Impl::Heartbeat(const std::string& id, const std::string& stage
       if (s.name == stage_name) stage = &s;
     }
     if (!stage) return Status::NotFound("pipeline '" + id + "' has no stage '" + stage_name + "'");
-    if (stage->token_hash.empty() ||
-        !ConstantTimeEquals(tokens_.Hash(token), stage->token_hash)) {
+    if (stage->token_hash.empty() || !ConstantTimeEquals(tokens_.Hash(token), stage->token_hash)) {
       return Status::Unauthenticated("bad stage token for '" + stage_name + "'");
     }
-    if (IsTerminal(record.state) || (stage->state != StageState::kProvisioning &&
-                                     stage->state != StageState::kRunning)) {
+    if (IsTerminal(record.state) ||
+        (stage->state != StageState::kProvisioning && stage->state != StageState::kRunning)) {
       return Status::FailedPrecondition("stage '" + stage_name + "' is " +
                                         std::string(Name(stage->state)) + ", not running");
     }

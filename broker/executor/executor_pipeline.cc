@@ -189,14 +189,14 @@ Status Executor::Impl::StopLiveAttempts(const std::string& id, const std::string
       for (const auto& inst : *tagged) {
         auto attempt = inst.tags.find(providers::kTagAttempt);
         auto stage = inst.tags.find(providers::kTagStage);
-        if (attempt != inst.tags.end() && stage != inst.tags.end() &&
-            stage->second == a.stage && attempt->second == std::to_string(a.attempt)) {
+        if (attempt != inst.tags.end() && stage != inst.tags.end() && stage->second == a.stage &&
+            attempt->second == std::to_string(a.attempt)) {
           ids.push_back(inst.id);
         }
       }
     }
-    Status status = provider ? Status::Ok()
-                             : Status::FailedPrecondition("no provider for " + a.provider);
+    Status status =
+        provider ? Status::Ok() : Status::FailedPrecondition("no provider for " + a.provider);
     for (const auto& instance_id : ids) {
       if (status.ok()) status = provider->Terminate(instance_id);
     }
@@ -320,8 +320,7 @@ std::optional<Offer> Executor::Impl::FindOffer(const std::string& offer_id) cons
   return *offer;
 }
 
-std::string Executor::Impl::AttemptKey(const std::string& id, size_t stage_index,
-                                       int64_t attempt) {
+std::string Executor::Impl::AttemptKey(const std::string& id, size_t stage_index, int64_t attempt) {
   return "sky-" + id + "-" + std::to_string(stage_index) + "-" + std::to_string(attempt);
 }
 

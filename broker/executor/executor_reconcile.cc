@@ -52,8 +52,9 @@ Status Executor::Impl::ReconcileProvider(providers::Provider& provider,
     auto cached = pipelines.find(pipeline_id);
     if (cached == pipelines.end()) {
       auto record = store_.GetPipeline(pipeline_id);
-      cached = pipelines.emplace(pipeline_id, record.ok() ? std::optional<PipelineRecord>(*record)
-                                                          : std::nullopt)
+      cached = pipelines
+                   .emplace(pipeline_id,
+                            record.ok() ? std::optional<PipelineRecord>(*record) : std::nullopt)
                    .first;
     }
     const std::optional<PipelineRecord>& record = cached->second;
@@ -78,8 +79,8 @@ Status Executor::Impl::ReconcileProvider(providers::Provider& provider,
     if (!stopped.ok() && !stopped.IsNotFound() && first.ok()) first = stopped;
     if (record) {
       (void)Event(pipeline_id, stage.empty() ? std::nullopt : std::optional<std::string>(stage),
-                  "reconcile", "terminated unexpected instance " + inst.id + " (attempt " +
-                                   attempt_text + ")");
+                  "reconcile",
+                  "terminated unexpected instance " + inst.id + " (attempt " + attempt_text + ")");
     }
   }
   return first;

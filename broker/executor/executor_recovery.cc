@@ -79,15 +79,16 @@ Status Executor::Impl::Replan(const PipelineRecord& record, PipelineRun& run,
   if (!run.plan) return Status::FailedPrecondition("pipeline has no plan to revise");
   auto view = Get(record.id);
   const double spent = view.ok() ? view->actual_cost_usd : 0;
-  SKY_ASSIGN_OR_RETURN(RemainingWork work, BuildRemainingSpec(run.spec, ProgressOf(record, run, moving),
-                                                              PipelineHours(record), spent));
+  SKY_ASSIGN_OR_RETURN(
+      RemainingWork work,
+      BuildRemainingSpec(run.spec, ProgressOf(record, run, moving), PipelineHours(record), spent));
   planner::PlannerOptions options = options_.planner;
   options.excluded = blocklist_.Active(Now());
   SKY_ASSIGN_OR_RETURN(planner::Plan plan, plans_.Plan(work.spec, options));
   if (plan.status == planner::PlanStatus::kInfeasible && work.spec.deadline_hours) {
-    (void)Event(record.id, std::nullopt, "deadline",
-                "the deadline can no longer be met (" + Reasons(plan) +
-                    "); finishing as fast as possible");
+    (void)Event(
+        record.id, std::nullopt, "deadline",
+        "the deadline can no longer be met (" + Reasons(plan) + "); finishing as fast as possible");
     work.spec.deadline_hours.reset();
     work.spec.objective = planner::Objective::kTime;
     work.deadline_dropped = true;
@@ -102,7 +103,8 @@ Status Executor::Impl::Replan(const PipelineRecord& record, PipelineRun& run,
   SKY_RETURN_IF_ERROR(store_.SetPlan(record.id, planner::PlanToJson(merged), Now()));
   run.plan = merged;
   std::string moves;
-  for (const auto& p : plan.stages) moves += (moves.empty() ? "" : ", ") + p.name + " -> " + PlaceOf(p);
+  for (const auto& p : plan.stages)
+    moves += (moves.empty() ? "" : ", ") + p.name + " -> " + PlaceOf(p);
   (void)Event(record.id, std::nullopt, "replan",
               why + ": " + moves + "; plan now " + Fixed(merged.total_cost_usd, "USD") +
                   (work.spec.deadline_hours ? ", " + Fixed(work.hours_left, "h left") : ""));

@@ -85,7 +85,8 @@ TEST(MarketPolicyTest, BrokerLeavesOnDemandOnlyForSpotThatIsThere) {
   const MarketDecision keep = broker->Decide(On(Market::kOnDemand, View(10, 39.5, false)));
   EXPECT_EQ(keep.choice, MarketChoice::kOnDemand);
   EXPECT_EQ(keep.rule, "on-demand until spot returns");
-  EXPECT_EQ(broker->Decide(On(Market::kOnDemand, View(10, 39.5, true))).choice, MarketChoice::kSpot);
+  EXPECT_EQ(broker->Decide(On(Market::kOnDemand, View(10, 39.5, true))).choice,
+            MarketChoice::kSpot);
   // Otherwise Uniform Progress's rules: idle when ahead, on-demand when behind, the net.
   EXPECT_EQ(broker->Decide(View(10, 40, false)).choice, MarketChoice::kIdle);
   EXPECT_EQ(broker->Decide(View(10, 41, false)).choice, MarketChoice::kOnDemand);

@@ -54,7 +54,8 @@ double CutEdges(StageSpec& stage, const std::map<std::string, const StageProgres
     }
     stage.reads.push_back(pred + ".output");
     needed_outputs.insert(pred);
-    if (p.kind == StageProgress::Kind::kInFlight) wait_hours = std::max(wait_hours, p.remaining_hours);
+    if (p.kind == StageProgress::Kind::kInFlight)
+      wait_hours = std::max(wait_hours, p.remaining_hours);
   }
   stage.after = std::move(after);
   return wait_hours;

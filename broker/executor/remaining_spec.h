@@ -28,10 +28,10 @@ struct StageProgress {
 };
 
 struct RemainingWork {
-  planner::PipelineSpec spec;       // only the kReplan stages
-  bool deadline_dropped = false;    // no time was left: planned without a deadline
-  bool budget_dropped = false;      // no money was left: planned without a budget
-  double hours_left = 0;            // the deadline of `spec` when it has one
+  planner::PipelineSpec spec;     // only the kReplan stages
+  bool deadline_dropped = false;  // no time was left: planned without a deadline
+  bool budget_dropped = false;    // no money was left: planned without a budget
+  double hours_left = 0;          // the deadline of `spec` when it has one
 };
 
 // Builds the spec of the kReplan stages: runtimes scaled by (1 - checkpoint); a predecessor

@@ -17,7 +17,8 @@ PipelineSpec Chain() {
       {"name": "b", "after": ["a"], "resources": {"accelerators": {"A100": 1, "L4": 1}},
        "runtime_hours": {"A100": 4, "L4": 8}, "output_gb": 1},
       {"name": "c", "after": ["b"], "resources": {"cpus": 2}, "runtime_hours": 1}],
-    "outputs": {"c": "gcp:us-central1"}})", {});
+    "outputs": {"c": "gcp:us-central1"}})",
+                                         {});
   EXPECT_OK(spec);
   return *spec;
 }

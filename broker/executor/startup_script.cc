@@ -139,8 +139,7 @@ bool IsShellName(const std::string& name) {
 // The heartbeat loop wakes at least once a second (so the exit is noticed quickly) and posts
 // every `ticks_per_beat` wake-ups.
 std::string RenderTiming(double interval_seconds) {
-  const double interval =
-      ClampOr(interval_seconds, kMinIntervalSeconds, kMaxIntervalSeconds, 30);
+  const double interval = ClampOr(interval_seconds, kMinIntervalSeconds, kMaxIntervalSeconds, 30);
   const long long interval_millis = std::llround(interval * 1000);
   const long long ticks_per_beat = std::max(1LL, (interval_millis + 999) / 1000);
   return "sky_tick=" + FormatMillis(interval_millis / ticks_per_beat) +

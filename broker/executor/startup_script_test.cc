@@ -14,17 +14,17 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/test_http_server.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_http_server.h"
 
 namespace sky::broker {
 namespace {
 
+using nlohmann::json;
 using providers::RecordedRequest;
 using providers::ScriptedReply;
 using providers::TestHttpServer;
-using nlohmann::json;
 
 constexpr char kPath[] = "/v1/pipelines/p1/stages/train/heartbeat";
 constexpr char kToken[] = "skst_secret_token_0123456789";
@@ -156,8 +156,8 @@ TEST_F(StartupScriptTest, LogTailKeepsTheLastLines) {
 }
 
 TEST_F(StartupScriptTest, ReadsCheckpointAndOmitsNonNumbers) {
-  const ScriptRun run = Run(Params(
-      "echo 0.25 > \"$SKY_CHECKPOINT_FILE\"; echo abc > \"$SKY_PROGRESS_FILE\"; exit 0"));
+  const ScriptRun run = Run(
+      Params("echo 0.25 > \"$SKY_CHECKPOINT_FILE\"; echo abc > \"$SKY_PROGRESS_FILE\"; exit 0"));
   EXPECT_EQ(run.exit_code, 0) << run.output;
   ASSERT_EQ(run.bodies.size(), 1u) << run.output;
   EXPECT_EQ(run.bodies[0]["checkpoint"], 0.25);

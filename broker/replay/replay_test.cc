@@ -151,7 +151,8 @@ TEST_F(ReplayTest, UniformProgressCatchesUpOnOnDemandThenMovesToSpot) {
 
 TEST_F(ReplayTest, BrokerFailsOverToTheNextZoneAfterAPreemption) {
   // Spot in 1a ($1) until tick 2, preempted with 1.75 h saved; 1a has no spot and the broker
-  // takes the next place the planner ranks, spot in 1b ($1.20): 2.0 -> 4.5. $1 x 2 h + $1.20 x 2.5 h.
+  // takes the next place the planner ranks, spot in 1b ($1.20): 2.0 -> 4.5. $1 x 2 h + $1.20 x 2.5
+  // h.
   ReplayRun run = Only(ReplayPolicy::kBroker, {Trace("us-east-1a", {1, 1, 0, 0, 0, 0, 0, 0}),
                                                Trace("us-east-1b", kAlways)});
   EXPECT_TRUE(run.deadline_met) << run.failure;

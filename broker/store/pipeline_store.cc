@@ -107,9 +107,9 @@ PipelineStore::~PipelineStore() = default;
 Result<std::unique_ptr<PipelineStore>> PipelineStore::Open(const std::string& path) {
   SKY_ASSIGN_OR_RETURN(std::unique_ptr<storage::Database> db, storage::OpenSqlite(path));
   // Its own version table: the file may also hold the catalog (`schema_migrations`).
-  const storage::Schema schema{"broker", "broker_schema_migrations", /*applied_at=*/false,
-                               std::vector<storage::Migration>(std::begin(kMigrations),
-                                                               std::end(kMigrations))};
+  const storage::Schema schema{
+      "broker", "broker_schema_migrations", /*applied_at=*/false,
+      std::vector<storage::Migration>(std::begin(kMigrations), std::end(kMigrations))};
   SKY_RETURN_IF_ERROR(db->Migrate(schema));
   return std::unique_ptr<PipelineStore>(new PipelineStore(std::move(db)));
 }

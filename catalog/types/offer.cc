@@ -4,9 +4,12 @@ namespace sky {
 
 std::string_view MarketName(Market market) {
   switch (market) {
-    case Market::kOnDemand: return "on_demand";
-    case Market::kSpot: return "spot";
-    case Market::kReserved: return "reserved";
+    case Market::kOnDemand:
+      return "on_demand";
+    case Market::kSpot:
+      return "spot";
+    case Market::kReserved:
+      return "reserved";
   }
   return "on_demand";
 }

@@ -18,8 +18,8 @@
 #include "providers/auth/sigv4.h"
 #include "providers/aws/ec2_query.h"
 #include "providers/aws/ec2_test_util.h"
-#include "sky/types/csv.h"
 #include "sky/providers/http/curl_http_client.h"
+#include "sky/types/csv.h"
 #include "tests/support/test_http_server.h"
 
 namespace sky::providers::aws {

@@ -9,13 +9,12 @@
 #include <string>
 #include <vector>
 
-#include "sky/types/ascii.h"
-
 #include "providers/aws/ec2_convert.h"
 #include "providers/aws/ec2_shape_codec.h"
 #include "providers/aws/ec2_test_util.h"
 #include "providers/aws/ec2_xml.h"
 #include "providers/aws/xml_reader.h"
+#include "sky/types/ascii.h"
 
 namespace sky::providers::aws {
 namespace {

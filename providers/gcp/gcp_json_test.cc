@@ -131,8 +131,8 @@ TEST(GcpJsonTest, NumbersOutsideIntRangeReadAsZero) {
   ASSERT_TRUE(types.ok()) << types.status().ToString();
   ASSERT_EQ(types->size(), 1u);
   EXPECT_EQ((*types)[0].maximum_cards_per_instance, 0);
-  auto op = ParseOperation(
-      R"({"name": "op", "progress": -1e300, "httpErrorStatusCode": "99999999999"})");
+  auto op =
+      ParseOperation(R"({"name": "op", "progress": -1e300, "httpErrorStatusCode": "99999999999"})");
   ASSERT_TRUE(op.ok()) << op.status().ToString();
   EXPECT_EQ(op->progress, 0);
   EXPECT_EQ(op->http_error_status_code, 0);

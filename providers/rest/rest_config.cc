@@ -15,9 +15,7 @@ std::string EnvOr(const char* name, std::string_view fallback) {
   return value != nullptr && value[0] != '\0' ? std::string(value) : std::string(fallback);
 }
 
-std::string SystemUtcNow() {
-  return FormatIsoUtc(static_cast<int64_t>(std::time(nullptr)));
-}
+std::string SystemUtcNow() { return FormatIsoUtc(static_cast<int64_t>(std::time(nullptr))); }
 
 std::string TrimTrailingSlashes(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();

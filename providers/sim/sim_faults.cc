@@ -71,9 +71,9 @@ Status SimFaults::Fail(SimFault fault, const char* operation, bool acts) const {
       if (timeout_seconds_ > 0) {
         std::this_thread::sleep_for(std::chrono::duration<double>(timeout_seconds_));
       }
-      return Status::DeadlineExceeded(
-          "sim " + op + ": no answer within " + Seconds(timeout_seconds_) + " (injected" +
-          (acts ? "; the call may have taken effect)" : ")"));
+      return Status::DeadlineExceeded("sim " + op + ": no answer within " +
+                                      Seconds(timeout_seconds_) + " (injected" +
+                                      (acts ? "; the call may have taken effect)" : ")"));
     case SimFault::kNone:
       break;
   }

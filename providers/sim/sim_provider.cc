@@ -39,9 +39,7 @@ int64_t CountDuplicateAttempts(const std::map<std::string, SimInstanceState>& in
 }  // namespace
 
 SimProvider::SimProvider(std::vector<Offer> offers, const Clock& clock, SimOptions options)
-    : clock_(clock),
-      options_(std::move(options)),
-      faults_(std::make_unique<SimFaults>(options_)) {
+    : clock_(clock), options_(std::move(options)), faults_(std::make_unique<SimFaults>(options_)) {
   for (auto& offer : offers) {
     OfferId id = offer.id;
     offers_.emplace(std::move(id), std::move(offer));
@@ -203,8 +201,8 @@ SimInstanceState SimProvider::NewInstanceLocked(const Offer& offer, const Launch
   inst.instance_type = offer.instance_type;
   inst.market = offer.market;
   inst.tags = request.tags;
-  inst.private_ip = "10.0." + std::to_string(((n + 1) / 250) % 250) + "." +
-                    std::to_string((n + 1) % 250 + 1);
+  inst.private_ip =
+      "10.0." + std::to_string(((n + 1) / 250) % 250) + "." + std::to_string((n + 1) % 250 + 1);
   inst.launched_at_seconds = now;
   sim.location = offer.location_id();
   if (offer.market == Market::kSpot && !TraceFor(offer) &&

@@ -111,7 +111,7 @@ TEST(SimProviderTest, RandomModelIsDeterministicForASeed) {
   EXPECT_NE(preempted_by(7), preempted_by(8));
   auto one = preempted_by(7);
   const long hits = std::count(one.begin(), one.end(), true);
-  EXPECT_GT(hits, 0);   // 1 - e^-0.5 = 39% expected within the hour
+  EXPECT_GT(hits, 0);  // 1 - e^-0.5 = 39% expected within the hour
   EXPECT_LT(hits, 20);
 }
 
@@ -130,8 +130,8 @@ TEST(SimProviderTest, AgentReportsTheSimulatedStageOnceRunning) {
   SimOptions options;
   options.boot_seconds = 60;
   SimProvider sim({od}, clock, options);
-  auto a = sim.Launch(WorkRequest(od, "k", "1", {{kTagWorkSeconds, "1000"},
-                                                 {kTagCheckpointSeconds, "200"}}));
+  auto a = sim.Launch(
+      WorkRequest(od, "k", "1", {{kTagWorkSeconds, "1000"}, {kTagCheckpointSeconds, "200"}}));
   ASSERT_TRUE(a.ok());
   EXPECT_FALSE(a->agent.has_value());
   clock.Set(30);
@@ -215,7 +215,8 @@ TEST(SimProviderTest, ApiLatencyDelaysLaunchInRealTime) {
 
 TEST(SpotTraceTest, ParsesTheRealCantBeLateTraces) {
   const std::string path = std::string(SKY_SHARED_DIR) +
-      "/data/spot_traces/cant_be_late_nsdi24/availability/1-node/aws-02-15-2023/us-east-1a_v100_1.json";
+                           "/data/spot_traces/cant_be_late_nsdi24/availability/1-node/"
+                           "aws-02-15-2023/us-east-1a_v100_1.json";
   auto trace = LoadSpotTrace(path);
   ASSERT_TRUE(trace.ok()) << trace.status().ToString();
   EXPECT_DOUBLE_EQ(trace->gap_seconds, 195);
@@ -228,14 +229,20 @@ TEST(SpotTraceTest, ParsesTheRealCantBeLateTraces) {
 
 TEST(SpotTraceTest, RejectsMalformedTracesNamingTheField) {
   EXPECT_NE(ParseSpotTrace("[1]").status().message().find("object"), std::string::npos);
-  EXPECT_NE(ParseSpotTrace(R"({"metadata":{"gap_seconds":0},"data":[1]})").status().message().find(
-                "gap_seconds"),
+  EXPECT_NE(ParseSpotTrace(R"({"metadata":{"gap_seconds":0},"data":[1]})")
+                .status()
+                .message()
+                .find("gap_seconds"),
             std::string::npos);
-  EXPECT_NE(ParseSpotTrace(R"({"metadata":{"gap_seconds":60},"data":[1,-1]})").status().message().find(
-                "data[1]"),
+  EXPECT_NE(ParseSpotTrace(R"({"metadata":{"gap_seconds":60},"data":[1,-1]})")
+                .status()
+                .message()
+                .find("data[1]"),
             std::string::npos);
   EXPECT_NE(ParseSpotTrace(R"({"metadata":{"gap_seconds":60},"data":[1,0],"prices":[1]})")
-                .status().message().find("prices"),
+                .status()
+                .message()
+                .find("prices"),
             std::string::npos);
   EXPECT_TRUE(LoadSpotTrace("/nonexistent.json").status().IsNotFound());
   auto ok = ParseSpotTrace(R"({"metadata":{"gap_seconds":60},"data":[1,0],"prices":[0.9,1.1]})");

@@ -43,8 +43,9 @@ std::string Spec(int i) {
     "stages": [
       {"name": "tokenize", "resources": {"cpus": 8}, "runtime_hours": 0.5, "output_gb": 5},
       {"name": "train", "after": ["tokenize"], "resources": {"accelerators": {"A100": 1, "L4": 1}},
-       "runtime_hours": {"A100": )" + std::to_string(train) + R"(, "L4": )" +
-         std::to_string(train * 2.5) + R"(}, "output_gb": 2, "checkpoint_minutes": 20},
+       "runtime_hours": {"A100": )" +
+         std::to_string(train) + R"(, "L4": )" + std::to_string(train * 2.5) +
+         R"(}, "output_gb": 2, "checkpoint_minutes": 20},
       {"name": "eval", "after": ["train"], "resources": {"cpus": 4}, "runtime_hours": 0.25}]})";
 }
 
@@ -68,8 +69,8 @@ Status Build(World& w) {
       w.catalog->Ingest({std::string(SKY_SOURCE_DIR) + "/data/catalog"}, {}).status());
   SKY_ASSIGN_OR_RETURN(auto network, planner::NetworkModel::LoadFromDirectory(
                                          std::string(SKY_SOURCE_DIR) + "/data/network"));
-  w.plans = std::make_unique<PlanService>(*w.catalog, std::move(network),
-                                          std::vector<std::string>{});
+  w.plans =
+      std::make_unique<PlanService>(*w.catalog, std::move(network), std::vector<std::string>{});
   providers::SimOptions sim;
   sim.spot_preemption_rate_per_hour = 0.1;
   sim.boot_seconds = 90;
@@ -101,7 +102,8 @@ void BM_Executor1000Pipelines(benchmark::State& state) {
       auto wait = executor.NextWakeIn();
       if (wait && *wait > 0) clock.Advance(*wait);
     }
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     state.PauseTiming();
     int64_t transitions = 0, succeeded = 0, replans = 0;
     std::map<std::string, int> failures;  // why pipelines did not succeed, by reason
@@ -120,7 +122,8 @@ void BM_Executor1000Pipelines(benchmark::State& state) {
         }
       }
     }
-    for (const auto& [reason, count] : failures) std::fprintf(stderr, "%5d  %s\n", count, reason.c_str());
+    for (const auto& [reason, count] : failures)
+      std::fprintf(stderr, "%5d  %s\n", count, reason.c_str());
     const auto stats = w.world->sim().stats();
     state.counters["pipelines"] = g_pipelines;
     state.counters["succeeded"] = static_cast<double>(succeeded);

@@ -25,8 +25,8 @@
 namespace sky::testing {
 
 inline Offer MakeTestOffer(const std::string& provider, const std::string& region,
-                           const std::string& zone, const std::string& type,
-                           const std::string& gpu, int count, Market market, double price) {
+                           const std::string& zone, const std::string& type, const std::string& gpu,
+                           int count, Market market, double price) {
   return OfferBuilder()
       .Provider(provider)
       .Region(region)
@@ -49,7 +49,8 @@ inline std::vector<Offer> TestOffers() {
       MakeTestOffer("gcp", "us-central1", "us-central1-a", "a2-highgpu-1g", "A100", 1, spot, 1.00),
       MakeTestOffer("gcp", "us-central1", "us-central1-b", "a2-highgpu-1g", "A100", 1, spot, 1.10),
       MakeTestOffer("gcp", "us-central1", "us-central1-c", "a2-highgpu-1g", "A100", 1, spot, 1.20),
-      MakeTestOffer("gcp", "europe-west4", "europe-west4-a", "a2-highgpu-1g", "A100", 1, spot, 1.05),
+      MakeTestOffer("gcp", "europe-west4", "europe-west4-a", "a2-highgpu-1g", "A100", 1, spot,
+                    1.05),
       MakeTestOffer("gcp", "us-central1", "", "a2-highgpu-1g", "A100", 1, od, 3.67),
       MakeTestOffer("gcp", "europe-west4", "", "a2-highgpu-1g", "A100", 1, od, 3.90),
       MakeTestOffer("gcp", "us-central1", "", "n2-standard-16", "", 0, od, 0.78),

@@ -64,7 +64,8 @@ TEST_F(ExecutorTest, RunsAPipelineToTheEndWithCostsAndEvents) {
   // Train: $1/h spot for 4 h of work plus boot and polling; the plan priced it with expected
   // preemptions, so the actual cost sits close to the estimate.
   EXPECT_NEAR(view->actual_cost_usd, view->estimated_cost_usd, 0.6);
-  EXPECT_EQ(executor().transitions_written(), 9) << "3 stages x pending->provisioning->running->succeeded";
+  EXPECT_EQ(executor().transitions_written(), 9)
+      << "3 stages x pending->provisioning->running->succeeded";
   EXPECT_EQ(sim().stats().live, 0);
   EXPECT_EQ(executor().active(), 0u);
 }
@@ -110,7 +111,8 @@ TEST_F(ExecutorTest, HeartbeatsNeedTheAttemptsTokenAndCanFinishAStage) {
   report.progress = 1;
   ASSERT_OK(executor().Heartbeat(id, "prep", "tok-" + prep.idempotency_key, report));
   EXPECT_EQ(StageOf(id, "prep").state, StageState::kSucceeded);
-  EXPECT_TRUE(executor().Heartbeat(id, "prep", "tok-" + prep.idempotency_key, report)
+  EXPECT_TRUE(executor()
+                  .Heartbeat(id, "prep", "tok-" + prep.idempotency_key, report)
                   .IsFailedPrecondition());
   EXPECT_EQ(sim().stats().live, 0) << "the finished stage's instance is terminated";
 }
@@ -123,8 +125,10 @@ TEST_F(ExecutorTest, RestartAdoptsExpectedInstancesAndTerminatesStrayOnes) {
   providers::LaunchRequest stray;
   stray.offer = TestOffers()[1];
   stray.idempotency_key = "stray";
-  stray.tags = {{providers::kTagDeployment, "default"}, {providers::kTagPipeline, id},
-                {providers::kTagStage, "train"}, {providers::kTagAttempt, "7"}};
+  stray.tags = {{providers::kTagDeployment, "default"},
+                {providers::kTagPipeline, id},
+                {providers::kTagStage, "train"},
+                {providers::kTagAttempt, "7"}};
   ASSERT_OK(sim().Launch(stray));
   world_->StopExecutor();  // the broker goes away; the cloud keeps running
   clock().Advance(600);

@@ -145,8 +145,8 @@ TEST_F(FailoverTest, DeadlineThatBecomesTightForcesOnDemand) {
 TEST_F(FailoverTest, OnDemandAfterEverySpotZoneIsBlockedIsNotBlamedOnTheDeadline) {
   PreemptingProvider cloud(sim(), clock(), "train", 600, /*times=*/3);
   StartExecutor(cloud);
-  const std::string id = Submit(ThreeStageSpec(
-      24, R"(, "constraints": {"regions": ["us-central1"]})"));
+  const std::string id =
+      Submit(ThreeStageSpec(24, R"(, "constraints": {"regions": ["us-central1"]})"));
   ASSERT_EQ(RunUntilTerminal(id), PipelineState::kSucceeded) << EventLog(id);
   auto train = AttemptsOf(id, "train");
   ASSERT_EQ(train.size(), 4u);

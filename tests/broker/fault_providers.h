@@ -114,7 +114,8 @@ class FailingCommandProvider : public providers::ProviderWrapper {
       if (stage == inst.tags.end() || stage->second != stage_) continue;
       if (inst.agent && inst.agent->exit_code) {
         inst.agent->exit_code = exit_code_;
-        inst.agent->log_tail = "Traceback (most recent call last):\nRuntimeError: CUDA out of memory";
+        inst.agent->log_tail =
+            "Traceback (most recent call last):\nRuntimeError: CUDA out of memory";
       }
     }
     return result;

@@ -13,8 +13,8 @@ namespace {
 using CliE2eTest = E2eTest;
 
 TEST_F(CliE2eTest, OffersTableHasEveryColumnAndOneRowPerOffer) {
-  ExecResult r = Exec("offers --gpu H100:8 --market on_demand --limit 5 --catalog " + kShared +
-                      "/catalog");
+  ExecResult r =
+      Exec("offers --gpu H100:8 --market on_demand --limit 5 --catalog " + kShared + "/catalog");
   ASSERT_EQ(r.code, 0) << r.out;
   std::vector<std::string> lines;
   for (size_t at = 0, nl; (nl = r.out.find('\n', at)) != std::string::npos; at = nl + 1) {
@@ -22,8 +22,8 @@ TEST_F(CliE2eTest, OffersTableHasEveryColumnAndOneRowPerOffer) {
   }
   ASSERT_EQ(lines.size(), 7u) << r.out;  // header, 5 offers, "5 of N matching offers"
   size_t last = 0;
-  for (const char* column : {"GPU", "QTY", "PROVIDER", "INSTANCE", "GPU MEM", "vCPUs", "MEM",
-                             "$/h", "$/GPU-h", "MARKET", "REGION/ZONE"}) {
+  for (const char* column : {"GPU", "QTY", "PROVIDER", "INSTANCE", "GPU MEM", "vCPUs", "MEM", "$/h",
+                             "$/GPU-h", "MARKET", "REGION/ZONE"}) {
     const size_t at = lines[0].find(column, last);
     ASSERT_NE(at, std::string::npos) << column << " in " << lines[0];
     last = at + 1;
@@ -36,8 +36,8 @@ TEST_F(CliE2eTest, OffersTableHasEveryColumnAndOneRowPerOffer) {
 }
 
 TEST_F(CliE2eTest, OffersJsonFollowsTheOfferContract) {
-  ExecResult r = Exec("offers --gpu a100:8 --sort price --limit 20 --json --catalog " + kShared +
-               "/catalog");
+  ExecResult r =
+      Exec("offers --gpu a100:8 --sort price --limit 20 --json --catalog " + kShared + "/catalog");
   ASSERT_EQ(r.code, 0) << r.out;
   auto offers = nlohmann::json::parse(r.out.substr(r.out.find('[')), nullptr, false);
   ASSERT_TRUE(offers.is_array()) << r.out;
@@ -73,7 +73,8 @@ TEST_F(CliE2eTest, BadFlagsExitTwoWithClearMessages) {
 
 TEST_F(CliE2eTest, IngestRefusesBadFileWholeUnlessSkipBadRows) {
   const std::string header =
-      "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,Price,Region,GpuInfo,SpotPrice\n";
+      "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,Price,Region,GpuInfo,"
+      "SpotPrice\n";
   const std::string good = Write("good.csv", header + "gpu_1x_a10,A10,1,30,200,0.75,us-east-1,,\n");
   const std::string bad = Write("bad.csv", header + "gpu_1x_a100,A100,1,30,200,1.29,us-east-1,,\n" +
                                                "gpu_8x_h100,H100,8,208,1800,abc,us-east-1,,\n");
@@ -145,8 +146,10 @@ TEST_F(CliE2eTest, FrontierListsPlansFromFastestToCheapest) {
   ASSERT_TRUE(plans.is_array()) << r.out;
   ASSERT_GE(plans.size(), 1u);
   for (size_t i = 1; i < plans.size(); ++i) {
-    EXPECT_GT(plans[i]["makespan_hours"].get<double>(), plans[i - 1]["makespan_hours"].get<double>());
-    EXPECT_LT(plans[i]["total_cost_usd"].get<double>(), plans[i - 1]["total_cost_usd"].get<double>());
+    EXPECT_GT(plans[i]["makespan_hours"].get<double>(),
+              plans[i - 1]["makespan_hours"].get<double>());
+    EXPECT_LT(plans[i]["total_cost_usd"].get<double>(),
+              plans[i - 1]["total_cost_usd"].get<double>());
   }
 }
 

@@ -12,12 +12,11 @@
 
 #include <chrono>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 #include <thread>
 #include <tuple>
-
-#include <nlohmann/json.hpp>
 
 #include "tests/support/e2e_fixture.h"
 
@@ -29,10 +28,10 @@ using nlohmann::json;
 constexpr int kKills = 50;
 constexpr uint64_t kSeed = 20261122;
 // Fixed so that every restart agrees on the sim time (ScaledClock origin).
-const std::string kOrigin = std::to_string(static_cast<long long>(
-    std::chrono::duration_cast<std::chrono::seconds>(
-        std::chrono::system_clock::now().time_since_epoch())
-        .count()));
+const std::string kOrigin =
+    std::to_string(static_cast<long long>(std::chrono::duration_cast<std::chrono::seconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count()));
 
 std::string Spec(int i) {
   return R"({"name": "crash-)" + std::to_string(i) + R"(", "deadline_hours": 48,
@@ -52,11 +51,26 @@ class CrashTest : public E2eTest {
   // Starts serve on the same database, sim cloud and clock as every earlier start.
   bool StartServer() {
     // --auth off: this test is about durability, not tokens (auth_e2e_test covers those).
-    return StartServe({"--db", Path("broker.db"), "--auth", "off", "--providers", "sim",
-                       "--sim-state", Path("sim.json"), "--clock-speed", "200",
-                       "--clock-origin", kOrigin,
-                       "--poll-seconds", "30", "--sim-boot-seconds", "60",
-                       "--sim-api-latency", "0.3", "--sim-preemption-rate", "0.5"},
+    return StartServe({"--db",
+                       Path("broker.db"),
+                       "--auth",
+                       "off",
+                       "--providers",
+                       "sim",
+                       "--sim-state",
+                       Path("sim.json"),
+                       "--clock-speed",
+                       "200",
+                       "--clock-origin",
+                       kOrigin,
+                       "--poll-seconds",
+                       "30",
+                       "--sim-boot-seconds",
+                       "60",
+                       "--sim-api-latency",
+                       "0.3",
+                       "--sim-preemption-rate",
+                       "0.5"},
                       "serve-" + std::to_string(starts_++) + ".log");
   }
   void Kill() { serve_.Kill(SIGKILL); }
@@ -69,8 +83,8 @@ class CrashTest : public E2eTest {
 
   void Submit(int i) {
     const std::string spec = Write("spec-" + std::to_string(i) + ".json", Spec(i));
-    json reply = json::parse(Curl("/v1/pipelines", "-X POST --data-binary @" + spec), nullptr,
-                             false);
+    json reply =
+        json::parse(Curl("/v1/pipelines", "-X POST --data-binary @" + spec), nullptr, false);
     ASSERT_TRUE(reply.is_object() && reply.contains("id")) << reply.dump();
     ids_.push_back(reply["id"].get<std::string>());
   }
@@ -140,8 +154,8 @@ TEST_F(CrashTest, KillNineAtFiftyMomentsLosesNoPipelineAndLeaksNoInstance) {
   EXPECT_GE(orphaned_launches, 1);
   for (const auto& id : ids_) {
     json p = json::parse(Curl("/v1/pipelines/" + id), nullptr, false);
-    EXPECT_EQ(p.value("state", "?"), "succeeded")
-        << id << "\n" << Curl("/v1/pipelines/" + id + "/events");
+    EXPECT_EQ(p.value("state", "?"), "succeeded") << id << "\n"
+                                                  << Curl("/v1/pipelines/" + id + "/events");
     EXPECT_EQ(Sql("SELECT count(*) FROM transitions WHERE pipeline_id = '" + id +
                   "' AND stage IS NULL AND to_state = 'succeeded'"),
               "1")

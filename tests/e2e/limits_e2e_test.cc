@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <array>
 #include <fstream>
-#include <utility>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tests/support/e2e_fixture.h"
@@ -147,8 +147,7 @@ TEST_F(LimitsE2eTest, JsonDeeperThanTheLimitIs400WithItsPath) {
     EXPECT_EQ(deep.body["error"]["details"][0]["path"], "stages[0].resources.accelerators.H100[0]")
         << route;
   }
-  const Reply beat =
-      Post("/v1/pipelines/p/stages/s/heartbeat", std::string(7, '[') + "]]]]]]]");
+  const Reply beat = Post("/v1/pipelines/p/stages/s/heartbeat", std::string(7, '[') + "]]]]]]]");
   ExpectError(beat, 400, "invalid_argument", "(--max-json-depth) at [0][0][0][0][0][0]");
 }
 

@@ -5,12 +5,11 @@
 
 #include <array>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "tests/support/e2e_fixture.h"
 
@@ -53,8 +52,8 @@ class ObservabilityE2eTest : public E2eTest {
 
   // The whole event stream of a pipeline (curl must see it end: no --max-time cut).
   ExecResult Stream(const std::string& id, const std::string& extra = "") {
-    return RunCommand("curl -s -N --max-time 90 -H 'Accept: text/event-stream' " + extra +
-                      " '" + serve_.base() + "/v1/pipelines/" + id + "/events'");
+    return RunCommand("curl -s -N --max-time 90 -H 'Accept: text/event-stream' " + extra + " '" +
+                      serve_.base() + "/v1/pipelines/" + id + "/events'");
   }
 };
 
@@ -111,11 +110,11 @@ TEST_F(ObservabilityE2eTest, EventStreamFollowsAPipelineToSuccessAndResumes) {
   const int64_t middle = ids[ids.size() / 2];
   ExecResult resumed = Stream(id, "-H 'Last-Event-ID: " + std::to_string(middle) + "'");
   ASSERT_EQ(resumed.code, 0) << resumed.out;
-  EXPECT_EQ(EventIds(resumed.out), std::vector<int64_t>(ids.begin() + ids.size() / 2 + 1,
-                                                       ids.end()));
-  ExecResult after = RunCommand("curl -s -N --max-time 30 -H 'Accept: text/event-stream' '" +
-                                serve_.base() + "/v1/pipelines/" + id + "/events?after=" +
-                                std::to_string(ids.back()) + "'");
+  EXPECT_EQ(EventIds(resumed.out),
+            std::vector<int64_t>(ids.begin() + ids.size() / 2 + 1, ids.end()));
+  ExecResult after =
+      RunCommand("curl -s -N --max-time 30 -H 'Accept: text/event-stream' '" + serve_.base() +
+                 "/v1/pipelines/" + id + "/events?after=" + std::to_string(ids.back()) + "'");
   EXPECT_EQ(after.code, 0);
   EXPECT_TRUE(EventIds(after.out).empty()) << after.out;
   EXPECT_EQ(Send({"/v1/pipelines/nope/events", "-H 'Accept: text/event-stream'"}).code, 404);
@@ -125,8 +124,8 @@ TEST_F(ObservabilityE2eTest, EventStreamFollowsAPipelineToSuccessAndResumes) {
   ASSERT_EQ(metrics_reply.code, 200);
   EXPECT_NE(metrics.find("skybroker_pipelines{state=\"succeeded\"} 1\n"), std::string::npos)
       << metrics;
-  EXPECT_TRUE(std::regex_search(metrics,
-                                std::regex("\nskybroker_planner_solve_seconds_count [1-9]")))
+  EXPECT_TRUE(
+      std::regex_search(metrics, std::regex("\nskybroker_planner_solve_seconds_count [1-9]")))
       << metrics;
   EXPECT_NE(metrics.find("route=\"/v1/pipelines/{id}/events\",status=\"200\"} 4\n"),
             std::string::npos)
@@ -192,10 +191,10 @@ TEST_F(ObservabilityE2eTest, OffersGroupByAndCursorPagesWalkEveryOfferOnce) {
 
 TEST_F(ObservabilityE2eTest, ServesHttpsWithTheGivenCertificate) {
   const std::string cert = (dir_ / "cert.pem").string(), key = (dir_ / "key.pem").string();
-  ExecResult made =
-      RunCommand("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
-                 "-addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert +
-                 " 2>&1");
+  ExecResult made = RunCommand(
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+      "-addext subjectAltName=IP:127.0.0.1 -keyout " +
+      key + " -out " + cert + " 2>&1");
   ASSERT_EQ(made.code, 0) << made.out;
   // Bad flags fail before the catalog loads (the timeout only guards against a server that
   // would start anyway).

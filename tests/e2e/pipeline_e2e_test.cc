@@ -5,9 +5,8 @@
 #include <signal.h>
 
 #include <chrono>
-#include <thread>
-
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "tests/support/e2e_fixture.h"
 
@@ -15,7 +14,6 @@ namespace sky::testing {
 namespace {
 
 using nlohmann::json;
-
 
 class PipelineE2eTest : public E2eTest {
  protected:
@@ -35,8 +33,7 @@ class PipelineE2eTest : public E2eTest {
     EXPECT_EQ(r.code, 202) << r.body;
     if (r.code != 202) return "";
     EXPECT_EQ(r.body["location"], "/v1/pipelines/" + r.body["id"].get<std::string>());
-    EXPECT_NE(r.headers.find("/v1/pipelines/" + r.body["id"].get<std::string>()),
-              std::string::npos)
+    EXPECT_NE(r.headers.find("/v1/pipelines/" + r.body["id"].get<std::string>()), std::string::npos)
         << r.headers;
     return r.body["id"];
   }
@@ -112,11 +109,11 @@ TEST_F(PipelineE2eTest, RunCommandFollowsToSuccess) {
 
 TEST_F(PipelineE2eTest, TheBrokerMarketPolicyRunsPipelinesAndUnknownNamesAreRefused) {
   ServeProcess broker;
-  ASSERT_TRUE(broker.Start({"--db", (dir_ / "broker.db").string(), "--auth", "off",
-                            "--providers", "sim", "--clock-speed", "3600", "--clock-origin",
-                            "1700000000", "--poll-seconds", "5", "--sim-boot-seconds", "30",
-                            "--market-policy", "broker"},
-                           (dir_ / "broker.log").string()))
+  ASSERT_TRUE(
+      broker.Start({"--db", (dir_ / "broker.db").string(), "--auth", "off", "--providers", "sim",
+                    "--clock-speed", "3600", "--clock-origin", "1700000000", "--poll-seconds", "5",
+                    "--sim-boot-seconds", "30", "--market-policy", "broker"},
+                   (dir_ / "broker.log").string()))
       << broker.Errors();
   ExecResult run = Exec("run " + kExamples + "/quickstart.json --poll-ms 100 --server " +
                         "http://127.0.0.1:" + broker.port());
@@ -173,7 +170,8 @@ TEST_F(PipelineE2eTest, CancelHeartbeatAndErrors) {
   EXPECT_FALSE(invalid.body["error"]["details"].empty()) << invalid.body;
   EXPECT_TRUE(invalid.body["error"]["details"][0].contains("path")) << invalid.body;
 
-  ExecResult rejected = Exec("run " + Write("bad.json", "{\"name\":\"x\",\"stages\":[]}") + Server());
+  ExecResult rejected =
+      Exec("run " + Write("bad.json", "{\"name\":\"x\",\"stages\":[]}") + Server());
   EXPECT_EQ(rejected.code, 2) << rejected.out;
   EXPECT_NE(rejected.out.find("invalid pipeline spec"), std::string::npos) << rejected.out;
   ExecResult down = Exec("status --server http://127.0.0.1:1");

@@ -64,8 +64,8 @@ class SecurityE2eTest : public E2eTest {
   std::string Log(int start) const { return Path("serve-" + std::to_string(start) + ".log"); }
 
   bool StartSecureServe(const std::vector<std::string>& extra) {
-    std::vector<std::string> args = {"--db", DbPath(), "--plan-wait-ms", "0", "--access-log",
-                                     Path("access.log")};
+    std::vector<std::string> args = {"--db", DbPath(),       "--plan-wait-ms",
+                                     "0",    "--access-log", Path("access.log")};
     for (const std::string& a : FastSimArgs()) args.push_back(a);
     args.insert(args.end(), extra.begin(), extra.end());
     return StartServe(args, "serve-" + std::to_string(starts_++) + ".log");
@@ -270,8 +270,7 @@ TEST_F(SecurityE2eTest, EveryProtectedRouteRefusesMissingLowerAndForeignTokens) 
   for (const ProtectedRoute& r : routes) {
     const Reply none = Send({r.path, r.curl});
     EXPECT_EQ(none.code, 401) << r.where << " without a token: " << none.text;
-    EXPECT_EQ(Send({r.path, r.curl, kBogusToken}).code, 401)
-        << r.where << " with an unknown token";
+    EXPECT_EQ(Send({r.path, r.curl, kBogusToken}).code, 401) << r.where << " with an unknown token";
     if (r.role == "stage-token") {  // API tokens, even the admin's, do not open heartbeats
       EXPECT_EQ(Send({r.path, r.curl, tokens["a:user"]}).code, 401) << r.where;
       EXPECT_EQ(Send({r.path, r.curl, admin_}).code, 401) << r.where;

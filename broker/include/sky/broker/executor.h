@@ -124,8 +124,8 @@ class Executor {
   // A heartbeat from a stage's instance. Unauthenticated when `token` is not the current
   // attempt's; NotFound for an unknown pipeline or stage; FailedPrecondition when the stage is
   // not provisioning or running; InvalidArgument for a progress/checkpoint outside 0..1.
-  Status Heartbeat(const std::string& pipeline_id, const std::string& stage,
-                   std::string_view token, const HeartbeatReport& report);
+  Status Heartbeat(const std::string& pipeline_id, const std::string& stage, std::string_view token,
+                   const HeartbeatReport& report);
 
   // The pipeline with attempts and costs. NotFound for an unknown id.
   Result<PipelineView> Get(const std::string& pipeline_id);

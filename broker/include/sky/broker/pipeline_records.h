@@ -20,32 +20,32 @@ struct StageRecord {
   std::string idempotency_key;  // stored before the provider call it guards
   double cost_usd = 0;          // sum of the cost of every attempt so far
   // Heartbeat state (from the instance's agent or the heartbeat endpoint).
-  double progress = 0;             // fraction of the stage's work done, 0..1
-  double checkpoint = 0;           // fraction of the work saved in the last checkpoint, 0..1
-  int64_t failures = 0;            // attempts whose command exited non-zero
-  std::string log_tail;            // the last lines the command wrote (last report)
-  std::string token_hash;          // hash of the current attempt's heartbeat token
-  double last_heartbeat_at = 0;    // 0: never
+  double progress = 0;           // fraction of the stage's work done, 0..1
+  double checkpoint = 0;         // fraction of the work saved in the last checkpoint, 0..1
+  int64_t failures = 0;          // attempts whose command exited non-zero
+  std::string log_tail;          // the last lines the command wrote (last report)
+  std::string token_hash;        // hash of the current attempt's heartbeat token
+  double last_heartbeat_at = 0;  // 0: never
 };
 
 // One launch of a stage on one offer: a row is written before the provider call.
 struct AttemptRecord {
   std::string pipeline_id;
   std::string stage;
-  int64_t attempt = 0;          // 1, 2, ... per stage
+  int64_t attempt = 0;  // 1, 2, ... per stage
   std::string offer_id;
-  std::string provider;         // the offer's provider ("gcp"), as planned
-  std::string location;         // "provider:region[:zone]"
-  std::string market;           // "spot" | "on_demand"
+  std::string provider;  // the offer's provider ("gcp"), as planned
+  std::string location;  // "provider:region[:zone]"
+  std::string market;    // "spot" | "on_demand"
   double price_per_hour = 0;
   std::string idempotency_key;
-  std::string instance_id;      // empty until the provider answered
-  double requested_at = 0;      // when the launch was recorded
-  double ended_at = 0;          // 0 while the attempt is live
+  std::string instance_id;  // empty until the provider answered
+  double requested_at = 0;  // when the launch was recorded
+  double ended_at = 0;      // 0 while the attempt is live
   // "" while live; else succeeded | failed | preempted | capacity | quota | cancelled |
   // lost (the instance vanished) | replaced (superseded before it ran).
   std::string outcome;
-  double cost_usd = 0;          // price x (ended_at - requested_at), written when it ends
+  double cost_usd = 0;  // price x (ended_at - requested_at), written when it ends
 };
 
 // One line of a pipeline's event log: every transition (kind "state", message

@@ -77,8 +77,8 @@ class PipelineStore {
   // InvalidArgument for attempt < 1 or an empty idempotency key; NotFound for an unknown
   // pipeline/stage; AlreadyExists when that attempt number is taken; FailedPrecondition for an
   // illegal arrow. On any error nothing is written.
-  Status RecordLaunch(const AttemptRecord& attempt, const std::string& token_hash,
-                      StageState to, const std::string& reason, double at);
+  Status RecordLaunch(const AttemptRecord& attempt, const std::string& token_hash, StageState to,
+                      const std::string& reason, double at);
 
   // Stores the provider's instance id for an attempt, and for its stage while that attempt is
   // the stage's current one (a late answer for a superseded attempt does not overwrite the
@@ -102,9 +102,8 @@ class PipelineStore {
   // Stores a heartbeat's progress, checkpoint and log tail (an empty tail keeps the old one)
   // and sets last_heartbeat_at = `at`. InvalidArgument when progress or checkpoint is outside
   // 0..1 (or NaN); NotFound for an unknown pipeline or stage.
-  Status SetStageProgress(const std::string& pipeline_id, const std::string& stage,
-                          double progress, double checkpoint, const std::string& log_tail,
-                          double at);
+  Status SetStageProgress(const std::string& pipeline_id, const std::string& stage, double progress,
+                          double checkpoint, const std::string& log_tail, double at);
   // Counts one more non-zero exit of the stage and returns the new count. NotFound for an
   // unknown pipeline or stage.
   Result<int64_t> AddStageFailure(const std::string& pipeline_id, const std::string& stage);

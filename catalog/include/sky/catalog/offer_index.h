@@ -32,8 +32,8 @@ struct OfferPosition {
 OfferPosition PositionOf(const Offer& offer);
 
 struct OfferQuery {
-  std::string accelerator;  // canonical name, case-insensitive; empty: any (CPU included)
-  std::optional<int> count;  // accelerators per instance
+  std::string accelerator;      // canonical name, case-insensitive; empty: any (CPU included)
+  std::optional<int> count;     // accelerators per instance
   bool count_at_least = false;  // "H100:8+"
   bool cpu_only = false;        // only offers without accelerators
   double min_accelerator_memory_gb = 0;
@@ -45,10 +45,10 @@ struct OfferQuery {
   std::optional<Money> max_price_per_hour;
   std::optional<Money> max_price_per_accelerator_hour;
   SortKey sort = SortKey::kPrice;
-  GroupBy group_by = GroupBy::kNone;  // keep the cheapest (by `sort`) of each group
+  GroupBy group_by = GroupBy::kNone;   // keep the cheapest (by `sort`) of each group
   std::optional<OfferPosition> after;  // only answers sorting after this (cursor pagination)
-  size_t limit = 0;                   // 0: no limit
-  size_t offset = 0;                  // skip this many results (after `after`)
+  size_t limit = 0;                    // 0: no limit
+  size_t offset = 0;                   // skip this many results (after `after`)
 };
 
 // One row of a grouped answer: the group, how many matching offers it has, and its best.

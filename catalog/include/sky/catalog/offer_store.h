@@ -16,7 +16,7 @@ namespace sky::catalog {
 struct IngestSummary {
   int64_t rows_read = 0;
   int64_t offers_added = 0;
-  int64_t offers_updated = 0;    // price or attributes changed
+  int64_t offers_updated = 0;  // price or attributes changed
   int64_t offers_unchanged = 0;
   int64_t price_points_added = 0;
   std::vector<RejectedRow> rejected;

@@ -40,22 +40,32 @@ enum class TerminationReason {
 
 inline std::string_view InstanceStateName(InstanceState state) {
   switch (state) {
-    case InstanceState::kPending: return "pending";
-    case InstanceState::kRunning: return "running";
-    case InstanceState::kStopping: return "stopping";
-    case InstanceState::kTerminated: return "terminated";
+    case InstanceState::kPending:
+      return "pending";
+    case InstanceState::kRunning:
+      return "running";
+    case InstanceState::kStopping:
+      return "stopping";
+    case InstanceState::kTerminated:
+      return "terminated";
   }
   return "unknown";
 }
 
 inline std::string_view TerminationReasonName(TerminationReason reason) {
   switch (reason) {
-    case TerminationReason::kNone: return "none";
-    case TerminationReason::kPreempted: return "preempted";
-    case TerminationReason::kUser: return "user";
-    case TerminationReason::kCapacity: return "capacity";
-    case TerminationReason::kHostFailure: return "host_failure";
-    case TerminationReason::kUnknown: return "unknown";
+    case TerminationReason::kNone:
+      return "none";
+    case TerminationReason::kPreempted:
+      return "preempted";
+    case TerminationReason::kUser:
+      return "user";
+    case TerminationReason::kCapacity:
+      return "capacity";
+    case TerminationReason::kHostFailure:
+      return "host_failure";
+    case TerminationReason::kUnknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -101,7 +111,7 @@ struct Instance {
   TerminationReason reason = TerminationReason::kNone;
   std::string public_ip, private_ip;
   std::map<std::string, std::string> tags;
-  double launched_at_seconds = 0;  // on the provider's clock
+  double launched_at_seconds = 0;    // on the provider's clock
   std::optional<AgentReport> agent;  // see AgentReport
 };
 

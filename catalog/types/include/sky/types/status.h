@@ -32,9 +32,13 @@ class [[nodiscard]] Status {
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
   static Status Ok() { return Status(); }
-  static Status InvalidArgument(std::string msg) { return {StatusCode::kInvalidArgument, std::move(msg)}; }
+  static Status InvalidArgument(std::string msg) {
+    return {StatusCode::kInvalidArgument, std::move(msg)};
+  }
   static Status NotFound(std::string msg) { return {StatusCode::kNotFound, std::move(msg)}; }
-  static Status AlreadyExists(std::string msg) { return {StatusCode::kAlreadyExists, std::move(msg)}; }
+  static Status AlreadyExists(std::string msg) {
+    return {StatusCode::kAlreadyExists, std::move(msg)};
+  }
   static Status FailedPrecondition(std::string msg) {
     return {StatusCode::kFailedPrecondition, std::move(msg)};
   }
@@ -95,10 +99,10 @@ class [[nodiscard]] Status {
 #define SKY_STATUS_CONCAT(a, b) SKY_STATUS_CONCAT_INNER(a, b)
 
 // Returns the Status of `expr` from the enclosing function when it is not OK.
-#define SKY_RETURN_IF_ERROR(expr)                      \
-  do {                                                 \
+#define SKY_RETURN_IF_ERROR(expr)                          \
+  do {                                                     \
     ::sky::Status sky_status_tmp_ = ::sky::ToStatus(expr); \
-    if (!sky_status_tmp_.ok()) return sky_status_tmp_; \
+    if (!sky_status_tmp_.ok()) return sky_status_tmp_;     \
   } while (0)
 
 namespace sky {
