@@ -10,8 +10,8 @@
 #include "api/executor_wiring.h"
 #include "api/handlers/handlers.h"
 #include "api/http/http_server.h"
-#include "api/provider_registry.h"
 #include "api/http/server_metrics.h"
+#include "api/provider_registry.h"
 #include "sky/broker/operations.h"
 
 #ifndef SKY_DEFAULT_WEB_DIR
@@ -124,10 +124,10 @@ void WireMetrics(ServerMetrics& metrics, App& app, const ExecutorSlot& slot, Rou
 }
 
 MeteredProvider::OnError CountErrorsIn(ServerMetrics& metrics) {
-  return [&metrics](const std::string& provider, const std::string& operation,
-                    const Status& status) {
-    metrics.CountProviderError(provider, operation, status);
-  };
+  return
+      [&metrics](const std::string& provider, const std::string& operation, const Status& status) {
+        metrics.CountProviderError(provider, operation, status);
+      };
 }
 
 // Blocks the stop signals before any thread starts, so that only sigwait sees them.

@@ -105,8 +105,8 @@ Result<BrokerReply> BrokerClient::Send(const std::string& method, const std::str
   auto response = http_->Send(request);
   if (!response.ok()) {
     if (response.status().IsInvalidArgument()) {
-      return Status::InvalidArgument("bad --server URL '" + base_url_ + "': " +
-                                     response.status().message());
+      return Status::InvalidArgument("bad --server URL '" + base_url_ +
+                                     "': " + response.status().message());
     }
     return Status::Unavailable("cannot reach skybroker at " + base_url_ +
                                " (is `skybroker serve` running?)");

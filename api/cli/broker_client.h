@@ -4,9 +4,8 @@
 // tests). Thread-safe as far as the HttpClient is (CurlHttpClient: yes).
 
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "api/cli/args.h"
 #include "sky/providers/http_client.h"

@@ -40,8 +40,8 @@ int RunIngest(const Words& words, std::ostream& out, std::ostream& err) {
   const CliArgs& args = *parsed.args;
   auto app = App::Open(args, err, /*load_bundled=*/false);
   if (!app.ok()) return ReportError(app.status(), err);
-  auto summary = IngestWithProgress((*app)->catalog(), args.positional(),
-                                    args.Has("skip-bad-rows"), err);
+  auto summary =
+      IngestWithProgress((*app)->catalog(), args.positional(), args.Has("skip-bad-rows"), err);
   if (!summary.ok()) {
     if (summary.status().IsInvalidArgument() && !args.Has("skip-bad-rows")) {
       err << "nothing was ingested; --skip-bad-rows ingests the good rows and lists the bad ones\n";

@@ -3,9 +3,9 @@
 
 #include "api/app.h"
 #include "api/cli/commands.h"
+#include "api/cli/table_printer.h"
 #include "api/handlers/offer_json.h"
 #include "api/handlers/offer_query_params.h"
-#include "api/cli/table_printer.h"
 
 namespace sky::api {
 namespace {
@@ -51,16 +51,16 @@ void PrintOffers(const std::vector<const Offer*>& offers, std::ostream& out) {
                       "$/GPU-h", "MARKET", "REGION/ZONE"},
                      {false, true, false, false, true, true, true, true, true, false, false});
   for (const Offer* o : offers) {
-    table.AddRow({o->accelerator.empty() ? "-" : o->accelerator,
-                  o->accelerator_count > 0 ? std::to_string(o->accelerator_count) : "-",
-                  o->provider, o->instance_type, Gb(o->accelerator_memory_gb),
-                  o->vcpus > 0 ? FormatFixed(o->vcpus, 0) : "-", Gb(o->memory_gb),
-                  FormatFixed(o->price_per_hour, 3),
-                  o->accelerator_count > 0 ? FormatFixed(o->price_per_accelerator_hour(), 3) : "-",
-                  std::string(MarketName(o->market)) +
-                      (o->reserved_term_months ? " " + std::to_string(*o->reserved_term_months) + "mo"
-                                               : ""),
-                  o->zone.empty() ? o->region : o->region + "/" + o->zone});
+    table.AddRow(
+        {o->accelerator.empty() ? "-" : o->accelerator,
+         o->accelerator_count > 0 ? std::to_string(o->accelerator_count) : "-", o->provider,
+         o->instance_type, Gb(o->accelerator_memory_gb),
+         o->vcpus > 0 ? FormatFixed(o->vcpus, 0) : "-", Gb(o->memory_gb),
+         FormatFixed(o->price_per_hour, 3),
+         o->accelerator_count > 0 ? FormatFixed(o->price_per_accelerator_hour(), 3) : "-",
+         std::string(MarketName(o->market)) +
+             (o->reserved_term_months ? " " + std::to_string(*o->reserved_term_months) + "mo" : ""),
+         o->zone.empty() ? o->region : o->region + "/" + o->zone});
   }
   table.Print(out);
 }

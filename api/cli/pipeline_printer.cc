@@ -93,7 +93,8 @@ std::string FormatAge(double seconds) {
 
 std::vector<std::string> StageLines(const json& view) {
   size_t name_width = 0;
-  for (const json& stage : Stages(view)) name_width = std::max(name_width, Text(stage, "name").size());
+  for (const json& stage : Stages(view))
+    name_width = std::max(name_width, Text(stage, "name").size());
   std::vector<std::string> lines;
   for (const json& stage : Stages(view)) {
     const std::string name = Text(stage, "name");
@@ -124,19 +125,17 @@ void PrintPipelines(const json& listing, std::ostream& out) {
     table.AddRow({Text(p, "id"), Text(p, "name"), Text(p, "state"),
                   std::to_string(static_cast<long long>(Number(p, "stages_succeeded"))) + "/" +
                       std::to_string(static_cast<long long>(Number(p, "stages_total"))),
-                  FormatUsd(Number(p, "cost_usd")),
-                  FormatAge(now - Number(p, "created_at_unix"))});
+                  FormatUsd(Number(p, "cost_usd")), FormatAge(now - Number(p, "created_at_unix"))});
   }
   table.Print(out);
 }
 
 void PrintPipeline(const json& view, std::ostream& out) {
-  out << "pipeline " << Text(view, "id") << " (" << Text(view, "name") << "): "
-      << Text(view, "state") << "   created " << Text(view, "created_at") << ", updated "
+  out << "pipeline " << Text(view, "id") << " (" << Text(view, "name")
+      << "): " << Text(view, "state") << "   created " << Text(view, "created_at") << ", updated "
       << Text(view, "updated_at") << "\n\n";
-  TablePrinter table(
-      {"STAGE", "STATE", "ATTEMPT", "WHERE", "PROGRESS", "FAILURES", "COST"},
-      {false, false, true, false, true, true, true});
+  TablePrinter table({"STAGE", "STATE", "ATTEMPT", "WHERE", "PROGRESS", "FAILURES", "COST"},
+                     {false, false, true, false, true, true, true});
   for (const json& stage : Stages(view)) {
     const std::string name = Text(stage, "name");
     table.AddRow({name, Text(stage, "state"),

@@ -3,11 +3,10 @@
 // commands: stage lines, tables, events, the outcome. Reads the JSON defensively (a missing or
 // mistyped field prints as "-" or 0, never throws). Pure functions: thread-safe.
 
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace sky::api {
 

@@ -50,9 +50,8 @@ int Guarded(std::ostream& err, const std::function<int()>& body) {
   try {
     return body();
   } catch (const json::exception& e) {
-    return ReportError(Status::Internal(std::string("unexpected answer from skybroker: ") +
-                                        e.what()),
-                       err);
+    return ReportError(
+        Status::Internal(std::string("unexpected answer from skybroker: ") + e.what()), err);
   }
 }
 
@@ -73,8 +72,9 @@ Result<std::string> ReadSpec(const std::string& path) {
 // Prints the events after `last_seq` and advances it.
 Status PrintNewEvents(const BrokerClient& client, const std::string& id, int64_t& last_seq,
                       std::ostream& out) {
-  SKY_ASSIGN_OR_RETURN(json page, client.Call("GET", PipelinePath(id) + "/events?after=" +
-                                                         std::to_string(last_seq)));
+  SKY_ASSIGN_OR_RETURN(
+      json page,
+      client.Call("GET", PipelinePath(id) + "/events?after=" + std::to_string(last_seq)));
   for (const json& event : page.at("events")) out << EventLine(event) << "\n";
   last_seq = page.at("last_seq").get<int64_t>();
   return Status::Ok();

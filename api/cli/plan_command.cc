@@ -45,16 +45,15 @@ void PrintPlan(const planner::Plan& plan, std::ostream& out) {
     return;
   }
   out << "   total " << Usd(plan.total_cost_usd) << " (compute " << Usd(plan.compute_cost_usd)
-      << ", egress " << Usd(plan.egress_cost_usd) << ")   makespan "
-      << Hours(plan.makespan_hours);
+      << ", egress " << Usd(plan.egress_cost_usd) << ")   makespan " << Hours(plan.makespan_hours);
   if (plan.deadline_hours) out << " of " << Hours(*plan.deadline_hours);
   out << "\n\n";
   TablePrinter stages({"STAGE", "PROVIDER", "REGION/ZONE", "INSTANCE", "GPU", "MARKET", "$/h",
                        "START", "END", "COST"},
                       {false, false, false, false, false, false, true, true, true, true});
   for (const auto& s : plan.stages) {
-    std::string gpu = s.accelerator.empty() ? "-" : s.accelerator + ":" +
-                                                        std::to_string(s.accelerator_count);
+    std::string gpu =
+        s.accelerator.empty() ? "-" : s.accelerator + ":" + std::to_string(s.accelerator_count);
     stages.AddRow({s.name, s.provider, s.zone.empty() ? s.region : s.region + "/" + s.zone,
                    s.instance_type, gpu,
                    s.reserved ? "reserved" : std::string(MarketName(s.market)),
@@ -67,8 +66,9 @@ void PrintPlan(const planner::Plan& plan, std::ostream& out) {
   TablePrinter transfers({"FROM", "TO", "SRC", "DST", "GB", "$/GB", "Gbps", "HOURS", "COST"},
                          {false, false, false, false, true, true, true, true, true});
   for (const auto& t : plan.transfers) {
-    transfers.AddRow({t.from, t.to, t.src, t.dst, FormatFixed(t.gb, 1), FormatFixed(t.usd_per_gb, 4),
-                      FormatFixed(t.gbps, 2), FormatFixed(t.hours, 3), Usd(t.cost_usd)});
+    transfers.AddRow({t.from, t.to, t.src, t.dst, FormatFixed(t.gb, 1),
+                      FormatFixed(t.usd_per_gb, 4), FormatFixed(t.gbps, 2), FormatFixed(t.hours, 3),
+                      Usd(t.cost_usd)});
   }
   transfers.Print(out);
 }

@@ -3,8 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "api/app.h"
-#include "api/handlers/catalog_refresh.h"
 #include "api/cli/commands.h"
+#include "api/handlers/catalog_refresh.h"
 #include "api/provider_registry.h"
 
 namespace sky::api {

@@ -5,10 +5,10 @@
 
 #include "api/app.h"
 #include "api/auth/auth.h"
-#include "api/cli/commands.h"
-#include "api/handlers/pipeline_json.h"
-#include "api/cli/table_printer.h"
 #include "api/auth/token_store.h"
+#include "api/cli/commands.h"
+#include "api/cli/table_printer.h"
+#include "api/handlers/pipeline_json.h"
 #include "sky/types/clock.h"
 
 namespace sky::api {

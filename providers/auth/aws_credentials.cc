@@ -121,10 +121,11 @@ Result<AwsCredentials> LoadAwsCredentials(const EnvLookup& env) {
   const std::string profile = NonEmpty(env, "AWS_PROFILE").value_or("default");
   const std::string path = CredentialsPath(env);
   const std::string looked = "AWS_ACCESS_KEY_ID is unset and ";
-  if (path.empty())
+  if (path.empty()) {
     return Status::Unauthenticated(looked +
                                    "neither HOME nor "
                                    "AWS_SHARED_CREDENTIALS_FILE is set");
+  }
   std::optional<std::string> text = ReadFile(path);
   if (!text) return Status::Unauthenticated(looked + path + " cannot be read");
   Result<AwsCredentials> parsed = ParseAwsCredentialsFile(*text, profile, path);

@@ -87,9 +87,11 @@ HttpHeaders AddedBySigning(const std::string& sreq, const HttpHeaders& before) {
   HttpHeaders added;
   RawRequest signed_request = ParseReq(sreq);
   for (const auto& [name, value] : signed_request.headers) {
-    const bool had = std::any_of(before.begin(), before.end(), [&](const auto& header) {
-      return header.first == name && header.second == value;
-    });
+    // C++17 lambdas cannot capture structured bindings (clang refuses): capture references.
+    const bool had = std::any_of(before.begin(), before.end(),
+                                 [&name = name, &value = value](const auto& header) {
+                                   return header.first == name && header.second == value;
+                                 });
     if (!had) added.emplace_back(name, value.substr(value.find_first_not_of(' ')));
   }
   return added;

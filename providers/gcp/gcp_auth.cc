@@ -82,10 +82,10 @@ Result<ServiceAccountKey> LoadDefaultServiceAccountKey(const auth::EnvLookup& en
   return LoadServiceAccountKey(*path);
 }
 
-GcpAuth::GcpAuth(ServiceAccountKey key, std::string token_uri, HttpClient& http, const Clock& clock,
-                 double refresh_margin_seconds)
+GcpAuth::GcpAuth(ServiceAccountKey key, const std::string& token_uri, HttpClient& http,
+                 const Clock& clock, double refresh_margin_seconds)
     : key_(std::move(key)),
-      token_uri_(token_uri.empty() ? key_.token_uri : std::move(token_uri)),
+      token_uri_(token_uri.empty() ? key_.token_uri : token_uri),
       http_(http),
       clock_(clock),
       refresh_margin_seconds_(refresh_margin_seconds) {}

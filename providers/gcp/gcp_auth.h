@@ -43,7 +43,7 @@ class GcpAuth {
  public:
   // `http` and `clock` are not owned and must outlive this object; `clock` must be on Unix
   // time. `token_uri` overrides key.token_uri when not empty (tests point it at 127.0.0.1).
-  GcpAuth(ServiceAccountKey key, std::string token_uri, HttpClient& http, const Clock& clock,
+  GcpAuth(ServiceAccountKey key, const std::string& token_uri, HttpClient& http, const Clock& clock,
           double refresh_margin_seconds = 60);
 
   // A valid access token. Errors: Unauthenticated (the endpoint refused the assertion:

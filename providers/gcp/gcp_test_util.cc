@@ -103,7 +103,7 @@ std::string WriteServiceAccountKeyFile(const std::string& private_pem,
       {"client_id", "109876543210987654321"},
       {"auth_uri", "https://accounts.google.com/o/oauth2/auth"},
       {"token_uri", token_uri}};
-  const std::string path = std::string(dir) + "/key.json";
+  std::string path = std::string(dir) + "/key.json";
   std::ofstream(path) << key.dump(2);
   return path;
 }

@@ -39,7 +39,8 @@ class HttpFaultTest : public ::testing::Test {
 
   HttpRequest Get() const { return {"GET", server_->Url("/v1/things"), {}, "", true, {}}; }
   HttpRequest Post(std::optional<std::string> key) const {
-    return {"POST", server_->Url("/"), {}, "Action=RunInstances&ClientToken=abc", false, key};
+    return {"POST", server_->Url("/"), {}, "Action=RunInstances&ClientToken=abc",
+            false,  std::move(key)};
   }
 
   std::unique_ptr<TestHttpServer> server_;

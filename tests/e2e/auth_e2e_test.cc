@@ -53,8 +53,8 @@ class AuthE2eTest : public E2eTest {
   // `skybroker token create`: the token printed on stdout (stderr kept in token.err).
   std::string CreateToken(const std::string& tenant, const std::string& role) {
     const std::string err = (dir_ / "token.err").string();
-    const std::string token = RunShell("(" + kBin + " token create --tenant " + tenant +
-                                       " --role " + role + " --db " + DbPath() + " 2>" + err + ")");
+    std::string token = RunShell("(" + kBin + " token create --tenant " + tenant + " --role " +
+                                 role + " --db " + DbPath() + " 2>" + err + ")");
     EXPECT_EQ(token.rfind("sky_", 0), 0u) << token;
     EXPECT_EQ(token.size(), 68u) << token;
     const std::string warning = ReadFile(err);

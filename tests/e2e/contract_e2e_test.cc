@@ -162,9 +162,8 @@ class ContractE2eTest : public ::testing::Test {
 
   static std::string CreateToken(const std::string& db, const std::string& tenant,
                                  const std::string& role) {
-    const std::string token =
-        RunShell("(env -u SKYBROKER_TOKEN " + kBin + " token create --tenant " + tenant +
-                 " --role " + role + " --db " + db + " 2>/dev/null)");
+    std::string token = RunShell("(env -u SKYBROKER_TOKEN " + kBin + " token create --tenant " +
+                                 tenant + " --role " + role + " --db " + db + " 2>/dev/null)");
     EXPECT_EQ(token.rfind("sky_", 0), 0u) << token;
     return token;
   }
@@ -213,7 +212,7 @@ class ContractE2eTest : public ::testing::Test {
 
   // The document's path template that `path` (query and all) is an instance of.
   static std::string Template(const std::string& path) {
-    const std::string bare = path.substr(0, path.find('?'));
+    std::string bare = path.substr(0, path.find('?'));
     static const json doc = json::parse(ReadFile(kDocument));
     for (const auto& [templated, item] : doc["paths"].items()) {
       const std::string pattern = std::regex_replace(templated, std::regex("\\{[^}]+\\}"), "[^/]+");

@@ -73,7 +73,7 @@ class SecurityE2eTest : public E2eTest {
 
   // `skybroker token create`: the token (stdout); stderr goes to token.err, a log.
   std::string CreateToken(const std::string& tenant, const std::string& role) {
-    const std::string token =
+    std::string token =
         RunShell("(" + kBin + " token create --tenant " + tenant + " --role " + role + " --db " +
                  DbPath() + " 2>>" + (dir_ / "token.err").string() + ")");
     EXPECT_EQ(token.size(), 68u) << token;

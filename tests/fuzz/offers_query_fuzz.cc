@@ -41,11 +41,12 @@ std::string Segment(const std::string& id) {
 Fixture& GetFixture() {
   static Fixture* fixture = [] {
     auto* f = new Fixture;
-    const std::string data = SKY_SOURCE_DIR "/data/catalog/";
+    const std::string source_dir = SKY_SOURCE_DIR;
+    const std::string data = source_dir + "/data/catalog/";
     sky::api::FlagSpec spec;
     sky::api::AddCommonFlags(spec);
     auto args = sky::api::CliArgs::Parse(
-        {"--db", ":memory:", "--data-dir", SKY_SOURCE_DIR "/data", "--catalog",
+        {"--db", ":memory:", "--data-dir", source_dir + "/data", "--catalog",
          data + "lambda/vms.csv", data + "aws/aws_gpu_prices_by_region.csv",
          data + "aws/prices_2022-05.tsv"},
         spec);

@@ -95,7 +95,7 @@ void ExpectPlan(const json& expect, const Plan& plan) {
   }
   const json& stages = expect.contains("stages") ? expect["stages"] : kEmpty;
   for (auto entry = stages.begin(); entry != stages.end(); ++entry) {
-    const std::string stage = entry.key();
+    const std::string& stage = entry.key();
     const json& offer = entry.value();
     auto it = std::find_if(plan.stages.begin(), plan.stages.end(),
                            [&](const StagePlacement& s) { return s.name == stage; });
