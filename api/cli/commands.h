@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "api/cli/args.h"
+#include "sky/types/result.h"
 #include "sky/types/status.h"
 
 namespace sky::api {
@@ -58,5 +59,8 @@ ParsedCommand ParseCommand(const Words& words, FlagSpec spec, std::string_view s
 // The help of the flags every command takes, and of --server and --token, for the top-level
 // usage.
 std::string CommonFlagsHelp();
+
+// The whole of the file at `path` (a spec a command reads); NotFound when it cannot be opened.
+Result<std::string> ReadFile(const std::string& path);
 
 }  // namespace sky::api

@@ -1,3 +1,7 @@
+#include <fstream>
+#include <sstream>
+#include <string>
+
 #include "api/app.h"
 #include "api/cli/broker_client.h"
 #include "api/cli/commands.h"
@@ -53,6 +57,14 @@ int ReportError(const Status& status, std::ostream& err) {
     default:
       return 1;
   }
+}
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot open " + path);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
 }
 
 }  // namespace sky::api

@@ -1,6 +1,4 @@
 // `skybroker plan spec.json [--json] [--frontier] [--export-mps PATH] [--time-limit S]`.
-#include <fstream>
-#include <sstream>
 
 #include "api/app.h"
 #include "api/cli/commands.h"
@@ -24,14 +22,6 @@ FlagSpec PlanFlags() {
       .Single("mip-gap", "G", "relative MIP gap at which the search stops (0: proven optimal)",
               FormatDefault(defaults.mip_gap));
   return spec;
-}
-
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("cannot open " + path);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
 }
 
 std::string Hours(double h) { return FormatFixed(h, 2) + " h"; }

@@ -59,14 +59,6 @@ FlagSpec ReplayFlags() {
   return spec;
 }
 
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("cannot open " + path);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
-
 Result<std::vector<broker::ReplayPolicy>> Policies(const CliArgs& args) {
   const std::string text = args.Get("policy").value_or(kAllPolicies);
   if (text == kAllPolicies) return broker::AllReplayPolicies();

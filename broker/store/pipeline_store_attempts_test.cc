@@ -2,7 +2,6 @@
 // listings, and the migration of a version-1 database. Real SQLite files in a temp dir.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -10,6 +9,7 @@
 
 #include "sky/broker/pipeline_store.h"
 #include "sky/storage/sqlite.h"
+#include "tests/support/temp_dir.h"
 
 namespace sky::broker {
 namespace {
@@ -47,19 +47,11 @@ constexpr char kVersion1Schema[] =
 class PipelineStoreAttemptsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("sky_pipeline_store_attempts_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
     store_ = OpenStore();
     ASSERT_NE(store_, nullptr);
   }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-  std::string DbPath() const { return (dir_ / "broker.db").string(); }
+  void TearDown() override { store_.reset(); }
+  std::string DbPath() const { return dir_.Path("broker.db"); }
   std::unique_ptr<PipelineStore> OpenStore() {
     auto store = PipelineStore::Open(DbPath());
     EXPECT_TRUE(store.ok()) << store.status().ToString();
@@ -109,7 +101,7 @@ class PipelineStoreAttemptsTest : public ::testing::Test {
     return ids;
   }
 
-  fs::path dir_;
+  testing::TempDir dir_{"sky_pipeline_store_attempts_"};
   std::unique_ptr<PipelineStore> store_;
 };
 
@@ -336,8 +328,8 @@ TEST_F(PipelineStoreAttemptsTest, CountByStateNamesEveryState) {
 
 TEST_F(PipelineStoreAttemptsTest, Version1DatabaseMigratesKeepingItsRows) {
   store_.reset();
-  fs::remove_all(dir_);
-  fs::create_directories(dir_);
+  fs::remove_all(dir_.path());
+  fs::create_directories(dir_.path());
   {
     auto db = storage::OpenSqlite(DbPath());
     ASSERT_TRUE(db.ok());

@@ -1,7 +1,6 @@
 #include "sky/broker/pipeline_store.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -10,6 +9,7 @@
 
 #include "sky/catalog/offer_store.h"
 #include "sky/storage/sqlite.h"
+#include "tests/support/temp_dir.h"
 
 namespace sky::broker {
 namespace {
@@ -29,19 +29,9 @@ std::string RealSpec() {
 
 class PipelineStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("sky_pipeline_store_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    store_ = OpenStore();
-  }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-  std::string DbPath() const { return (dir_ / "broker.db").string(); }
+  void SetUp() override { store_ = OpenStore(); }
+  void TearDown() override { store_.reset(); }
+  std::string DbPath() const { return dir_.Path("broker.db"); }
   std::unique_ptr<PipelineStore> OpenStore() {
     auto store = PipelineStore::Open(DbPath());
     EXPECT_TRUE(store.ok()) << store.status().ToString();
@@ -72,7 +62,7 @@ class PipelineStoreTest : public ::testing::Test {
     }
   }
 
-  fs::path dir_;
+  testing::TempDir dir_{"sky_pipeline_store_"};
   std::string spec_ = RealSpec();
   std::unique_ptr<PipelineStore> store_;
 };
@@ -245,7 +235,7 @@ TEST_F(PipelineStoreTest, EveryStatusCodeTheStoreReturns) {
   // FailedPrecondition.
   EXPECT_TRUE(store_->Transition("p1", P::kSucceeded, "x", 1).IsFailedPrecondition());
   // Unavailable: the directory does not exist.
-  EXPECT_TRUE(PipelineStore::Open((dir_ / "missing" / "x.db").string()).status().IsUnavailable());
+  EXPECT_TRUE(PipelineStore::Open(dir_.Path("missing/x.db")).status().IsUnavailable());
   EXPECT_EQ(TransitionCount("p1"), 0u);
 }
 

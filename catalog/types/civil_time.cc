@@ -150,4 +150,26 @@ std::optional<ParsedIsoTime> ParseIsoTime(std::string_view text, const IsoTimeSy
   return out;
 }
 
+std::optional<int64_t> ParseHttpDate(std::string_view text) {
+  static constexpr std::string_view kMonths = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  if (text.size() != 29 || text[3] != ',' || text[4] != ' ') return std::nullopt;
+  size_t pos = 5;
+  CivilTime t;
+  int year = 0;
+  if (!ReadDigits(text, pos, 2, t.day) || !Expect(text, pos, ' ')) return std::nullopt;
+  const size_t month = kMonths.find(text.substr(pos, 3));
+  if (month == std::string_view::npos || month % 3 != 0) return std::nullopt;
+  pos += 3;
+  t.month = static_cast<int>(month / 3) + 1;
+  if (!Expect(text, pos, ' ') || !ReadDigits(text, pos, 4, year) || !Expect(text, pos, ' ') ||
+      !ReadDigits(text, pos, 2, t.hour) || !Expect(text, pos, ':') ||
+      !ReadDigits(text, pos, 2, t.minute) || !Expect(text, pos, ':') ||
+      !ReadDigits(text, pos, 2, t.second) || text.substr(pos) != " GMT") {
+    return std::nullopt;
+  }
+  t.year = year;
+  if (!InRange(t)) return std::nullopt;
+  return UnixSecondsFromCivil(t);
+}
+
 }  // namespace sky

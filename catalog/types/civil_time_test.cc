@@ -72,5 +72,16 @@ TEST(CivilTimeTest, SyntaxOptionsWidenOrNarrowTheForm) {
   EXPECT_FALSE(ParseIsoTime("2013-12-13T18:45:23z", csv).has_value());
 }
 
+TEST(ParseHttpDateTest, ReadsImfFixdateAndRejectsOtherForms) {
+  // RFC 9110's own example: Sun, 06 Nov 1994 08:49:37 GMT = 784111777.
+  EXPECT_EQ(ParseHttpDate("Sun, 06 Nov 1994 08:49:37 GMT"), std::optional<int64_t>(784111777));
+  EXPECT_EQ(ParseHttpDate("Tue, 29 Apr 2014 18:30:38 GMT"), std::optional<int64_t>(1398796238));
+  EXPECT_FALSE(ParseHttpDate("Sun, 06 Nov 1994 08:49:37 UTC"));
+  EXPECT_FALSE(ParseHttpDate("Sun, 06 Foo 1994 08:49:37 GMT"));
+  EXPECT_FALSE(ParseHttpDate("Sun, 06 Nov 1994 24:49:37 GMT"));
+  EXPECT_FALSE(ParseHttpDate("Sunday, 06-Nov-94 08:49:37 GMT"));
+  EXPECT_FALSE(ParseHttpDate(""));
+}
+
 }  // namespace
 }  // namespace sky

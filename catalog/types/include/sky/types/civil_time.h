@@ -57,4 +57,8 @@ struct ParsedIsoTime {
 // day 1-31, hour 0-23, minute 0-59, second 0-60, offset hours 0-23 and minutes 0-59).
 std::optional<ParsedIsoTime> ParseIsoTime(std::string_view text, const IsoTimeSyntax& syntax = {});
 
+// Seconds since the Unix epoch of an HTTP date in IMF-fixdate form (RFC 9110 section 5.6.7,
+// "Tue, 29 Apr 2014 18:30:38 GMT"); nullopt for anything else or an impossible date.
+std::optional<int64_t> ParseHttpDate(std::string_view text);
+
 }  // namespace sky
