@@ -21,6 +21,7 @@
 #include <sstream>
 #include <thread>
 
+#include "sky/types/ascii.h"
 #include "tests/support/e2e_fixture.h"
 #include "tests/support/prism_server.h"
 
@@ -225,8 +226,7 @@ class ContractE2eTest : public ::testing::Test {
     const json doc = json::parse(ReadFile(kDocument));
     for (const auto& [path, item] : doc["paths"].items()) {
       for (const auto& [method, op] : item.items()) {
-        std::string upper = method;
-        for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        const std::string upper = AsciiUpper(method);
         EXPECT_EQ(shared_->coverage.count(upper + " " + path), 1u)
             << upper << " " << path << " was never called through the proxy";
       }

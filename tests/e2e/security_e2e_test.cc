@@ -21,6 +21,7 @@
 #include <set>
 #include <thread>
 
+#include "sky/types/ascii.h"
 #include "tests/support/e2e_fixture.h"
 
 namespace sky::testing {
@@ -236,8 +237,7 @@ std::vector<ProtectedRoute> ProtectedRoutes(const std::map<std::string, std::str
         if (route.path.rfind(prefix + "{id}", 0) == 0) route.path.replace(prefix.size(), 4, id);
       }
       EXPECT_EQ(route.path.find('{'), std::string::npos) << "no test id for " << templated;
-      std::string verb = method;
-      for (char& c : verb) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      const std::string verb = AsciiUpper(method);
       route.where = verb + " " + templated;
       route.curl = "-X " + verb + (verb == "POST" ? " --data '{}'" : "");
       route.role = op.value("x-required-role", "");

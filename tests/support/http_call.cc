@@ -3,22 +3,17 @@
 #include <sys/wait.h>
 
 #include <array>
-#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <sstream>
 
+#include "sky/types/ascii.h"
 #include "tests/support/serve_process.h"
 
 namespace sky::testing {
 namespace {
-
-std::string Lowered(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 // The curl command line for `request` (without the URL).
 std::string CurlCommand(const Request& request, const std::string& headers, const std::string& body,
@@ -70,21 +65,21 @@ std::string ReadFile(const std::filesystem::path& path) {
 }
 
 std::string Reply::Header(const std::string& name) const {
-  const std::string wanted = Lowered(name);
+  const std::string wanted = AsciiLower(name);
   std::string value;
   std::istringstream in(headers);
   for (std::string line; std::getline(in, line);) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.rfind("HTTP/", 0) == 0) value.clear();  // a 100 Continue came first
     const size_t colon = line.find(':');
-    if (colon == std::string::npos || Lowered(line.substr(0, colon)) != wanted) continue;
+    if (colon == std::string::npos || AsciiLower(line.substr(0, colon)) != wanted) continue;
     const size_t start = line.find_first_not_of(' ', colon + 1);
     value = start == std::string::npos ? "" : line.substr(start);
   }
   return value;
 }
 
-std::string Reply::LowerHeaders() const { return Lowered(headers); }
+std::string Reply::LowerHeaders() const { return AsciiLower(headers); }
 
 Reply Send(const std::string& base, const Request& request, const std::filesystem::path& scratch) {
   const std::string headers = (scratch / "headers.txt").string();
