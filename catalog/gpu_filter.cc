@@ -8,9 +8,10 @@ namespace sky::catalog {
 Status ParseGpuFilter(std::string_view text, OfferQuery& query) {
   const size_t colon = text.find(':');
   std::string_view name = text.substr(0, colon);
-  if (name.empty())
+  if (name.empty()) {
     return Status::InvalidArgument("gpu filter \"" + std::string(text) +
                                    "\": accelerator name is empty");
+  }
   query.accelerator = std::string(name);
   query.count.reset();
   query.count_at_least = false;
