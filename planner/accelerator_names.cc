@@ -6,25 +6,10 @@
 
 #include "sky/planner/spec.h"
 #include "sky/types/ascii.h"
+#include "sky/types/edit_distance.h"
 
 namespace sky::planner {
 namespace internal {
-
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      const bool same = AsciiToLower(a[i - 1]) == AsciiToLower(b[j - 1]);
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
 
 std::vector<std::string> NearestNames(std::string_view name, const std::vector<std::string>& known,
                                       size_t max) {
@@ -32,7 +17,7 @@ std::vector<std::string> NearestNames(std::string_view name, const std::vector<s
   std::set<std::string> seen;
   for (const std::string& candidate : known) {
     if (!seen.insert(AsciiLower(candidate)).second) continue;
-    scored.emplace_back(EditDistance(name, candidate), candidate);
+    scored.emplace_back(EditDistance(name, candidate, /*ignore_ascii_case=*/true), candidate);
   }
   std::sort(scored.begin(), scored.end());
   std::vector<std::string> out;

@@ -7,9 +7,6 @@
 
 namespace sky::planner::internal {
 
-// Levenshtein distance between `a` and `b`, ignoring ASCII case.
-size_t EditDistance(std::string_view a, std::string_view b);
-
 // Up to `max` names from `known` nearest to `name` (case-insensitive edit distance), nearest
 // first; only names within a distance that makes them plausible typos. Duplicates that differ
 // only by case are listed once.

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "sky/types/edit_distance.h"
+
 namespace sky::api {
 namespace {
 
@@ -13,21 +15,6 @@ constexpr size_t kHelpWidth = 92;  // the usage's right margin
 constexpr size_t kHelpColumn = 27;
 // Joins two words that must not be wrapped apart.
 constexpr char kGlue = '\x1f';
-
-size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
 
 Status UnknownFlag(const std::string& name, const FlagSpec& spec) {
   std::string best;
