@@ -2,9 +2,7 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
 #include <functional>
-#include <sstream>
 #include <thread>
 
 #include "api/cli/broker_client.h"
@@ -59,14 +57,6 @@ Result<std::chrono::milliseconds> PollInterval(const CliArgs& args) {
   SKY_ASSIGN_OR_RETURN(auto ms, args.GetInt("poll-ms"));
   if (ms && *ms < 10) return Status::InvalidArgument("flag --poll-ms: at least 10");
   return std::chrono::milliseconds(ms.value_or(kDefaultPollMs));
-}
-
-Result<std::string> ReadSpec(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("cannot open " + path);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
 }
 
 // Prints the events after `last_seq` and advances it.
@@ -139,7 +129,7 @@ int RunPipeline(const CliArgs& args, std::ostream& out, std::ostream& err) {
   auto interval = PollInterval(args);
   if (!interval.ok()) return ReportError(interval.status(), err);
   const std::string& path = args.positional()[0];
-  auto spec = ReadSpec(path);
+  auto spec = ReadFile(path);
   if (!spec.ok()) return ReportError(spec.status(), err);
   const BrokerClient client = ClientFor(args);
   auto reply = client.Send("POST", "/v1/pipelines", *spec);
