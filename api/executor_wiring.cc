@@ -1,8 +1,10 @@
 #include "api/executor_wiring.h"
 
+#include <iostream>
 #include <utility>
 
 #include "api/auth/token_minter.h"
+#include "api/storage_wiring.h"
 
 namespace sky::api {
 namespace {
@@ -87,6 +89,7 @@ void AddExecutorFlags(FlagSpec& spec) {
               "uniform_progress, greedy_spot, on_demand (see Replay)",
               kPlannerPolicy);
   AddSimFlags(spec);
+  AddStorageFlags(spec);
 }
 
 ExecutionStack::ExecutionStack(App& app, broker::ExecutorOptions options, int threads)
@@ -109,6 +112,10 @@ Result<std::unique_ptr<ExecutionStack>> ExecutionStack::Open(
     stack->scaled_ = std::make_unique<ScaledClock>(
         stack->wall_, origin.value_or(stack->wall_.NowSeconds()), speed);
   }
+  SKY_ASSIGN_OR_RETURN(DataPlaneSetup data,
+                       DataPlaneFrom(args, app.db_path(), app.catalog(), std::cerr));
+  stack->options_.data = std::move(data.data);
+  stack->options_.planner.excluded = std::move(data.excluded);
   SKY_ASSIGN_OR_RETURN(stack->tokens_, TokenMinterFor(app.db_path()));
   SKY_ASSIGN_OR_RETURN(stack->registry_,
                        ProviderRegistry::FromArgs(args, app.catalog(), stack->clock()));

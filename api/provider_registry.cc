@@ -1,16 +1,18 @@
 #include "api/provider_registry.h"
 
-#include <cstdlib>
 #include <map>
 #include <set>
 #include <utility>
 
+#include "api/flag_settings.h"
+#include "api/local_wiring.h"
 #include "sky/providers/auth/aws_credentials.h"
 #include "sky/providers/aws/ec2_provider.h"
 #include "sky/providers/gcp/gcp_provider.h"
 #include "sky/providers/http/curl_http_client.h"
 #include "sky/providers/http/retrying_http_client.h"
 #include "sky/providers/lambda/lambda_provider.h"
+#include "sky/providers/local_provider.h"
 #include "sky/providers/runpod/runpod_provider.h"
 #include "sky/providers/sim_provider.h"
 
@@ -20,30 +22,8 @@ namespace {
 using providers::Provider;
 using ProviderPtr = std::unique_ptr<Provider>;
 
-constexpr char kKnownProviders[] = "sim, aws, gcp, lambda, runpod";
+constexpr char kKnownProviders[] = "sim, local, aws, gcp, lambda, runpod";
 constexpr char kDefaultProviders[] = "sim";
-
-// The flag's value, else the environment variable's (when set and not empty), else "".
-std::string Setting(const CliArgs& args, const std::string& flag, const char* env_var) {
-  if (auto value = args.Get(flag)) return *value;
-  const char* env = std::getenv(env_var);
-  return env != nullptr ? env : "";
-}
-
-std::vector<std::string> SplitCommas(const std::string& text) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    std::string part = text.substr(start, comma - start);
-    while (!part.empty() && part.front() == ' ') part.erase(part.begin());
-    while (!part.empty() && part.back() == ' ') part.pop_back();
-    if (!part.empty()) parts.push_back(std::move(part));
-    start = comma + 1;
-  }
-  return parts;
-}
 
 Status NeedsCredential(const std::string& provider, const std::string& what) {
   return Status::InvalidArgument("--providers " + provider + " needs " + what);
@@ -153,12 +133,13 @@ Result<ProviderPtr> BuildSim(const CliArgs& args, const catalog::OfferIndex& ind
   return ProviderPtr(std::move(sim));
 }
 
-// A flag's value when it is a number >= 0; `fallback` when absent.
-Result<double> NonNegative(const CliArgs& args, const std::string& flag, double fallback) {
-  SKY_ASSIGN_OR_RETURN(auto value, args.GetDouble(flag));
-  if (!value) return fallback;
-  if (*value < 0) return Status::InvalidArgument("flag --" + flag + ": must not be negative");
-  return *value;
+// The local provider keeps `local`'s instance directories in `out` (owned by the returned
+// provider).
+Result<ProviderPtr> BuildLocal(const CliArgs& args, providers::LocalProvider*& out) {
+  SKY_ASSIGN_OR_RETURN(providers::LocalOptions options, LocalOptionsFromArgs(args));
+  SKY_ASSIGN_OR_RETURN(auto local, providers::NewLocalProvider(std::move(options)));
+  out = local.get();
+  return ProviderPtr(std::move(local));
 }
 
 // A flag's value when it is a fraction in 0..1; `fallback` when absent.
@@ -213,6 +194,7 @@ void AddProviderFlags(FlagSpec& spec) {
               "$SKYBROKER_RUNPOD_ENDPOINT, else the public one")
       .Single("runpod-catalog-endpoint", "URL", "the RunPod GraphQL API (GPU types and prices)",
               "$SKYBROKER_RUNPOD_CATALOG_ENDPOINT, else the public one");
+  AddLocalFlags(spec);
 }
 
 void AddSimFlags(FlagSpec& spec) {
@@ -256,6 +238,15 @@ Result<providers::SimOptions> SimOptionsFromArgs(const CliArgs& args) {
   return options;
 }
 
+bool ProvidersInclude(const CliArgs& args, const std::string& name) {
+  std::string names = Setting(args, "providers", "SKYBROKER_PROVIDERS");
+  if (names.empty()) names = kDefaultProviders;
+  for (const std::string& named : SplitCommas(names)) {
+    if (named == name) return true;
+  }
+  return false;
+}
+
 Result<std::unique_ptr<ProviderRegistry>> ProviderRegistry::FromArgs(
     const CliArgs& args, const broker::CatalogService& catalog) {
   return Build(args, catalog, nullptr);
@@ -280,6 +271,8 @@ Result<std::unique_ptr<ProviderRegistry>> ProviderRegistry::Build(
         "unknown provider '" + name + "' in --providers (known: " + kKnownProviders + ")");
     if (name == "sim") {
       provider = BuildSim(args, *index, *clock);
+    } else if (name == "local") {
+      provider = BuildLocal(args, registry->local_);
     } else if (name == "aws") {
       provider = BuildAws(args, *index);
     } else if (name == "gcp") {

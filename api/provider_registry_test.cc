@@ -7,7 +7,11 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "api/local_wiring.h"
+#include "sky/providers/local_provider.h"
 #include "sky/providers/sim_provider.h"
+#include "tests/support/status_matchers.h"
+#include "tests/support/temp_dir.h"
 
 namespace sky::api {
 namespace {
@@ -16,10 +20,10 @@ namespace {
 class ProviderRegistryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* name :
-         {"SKYBROKER_PROVIDERS", "SKYBROKER_LAMBDA_ENDPOINT", "LAMBDA_API_KEY", "RUNPOD_API_KEY",
-          "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
-          "GOOGLE_APPLICATION_CREDENTIALS", "SKYBROKER_GCP_ZONES"}) {
+    for (const char* name : {"SKYBROKER_PROVIDERS", "SKYBROKER_LAMBDA_ENDPOINT", "LAMBDA_API_KEY",
+                             "RUNPOD_API_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                             "AWS_SESSION_TOKEN", "AWS_PROFILE", "GOOGLE_APPLICATION_CREDENTIALS",
+                             "SKYBROKER_GCP_ZONES", "SKYBROKER_LOCAL_DIR", "SKYBROKER_DB"}) {
       ::unsetenv(name);
     }
     ::setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/sky/credentials", 1);
@@ -36,6 +40,14 @@ class ProviderRegistryTest : public ::testing::Test {
     auto args = CliArgs::Parse(words, spec);
     if (!args.ok()) return args.status();
     return ProviderRegistry::FromArgs(*args, *catalog_);
+  }
+
+  Result<providers::LocalOptions> LocalOptions(const std::vector<std::string>& words) {
+    FlagSpec spec;
+    AddProviderFlags(spec);
+    auto args = CliArgs::Parse(words, spec);
+    if (!args.ok()) return args.status();
+    return LocalOptionsFromArgs(*args);
   }
 
   std::unique_ptr<broker::CatalogService> catalog_;
@@ -203,6 +215,34 @@ TEST_F(ProviderRegistryTest, CorruptSimStateIsInvalidArgument) {
   auto registry = ProviderRegistry::FromArgs(*args, *catalog_, clock);
   EXPECT_TRUE(registry.status().IsInvalidArgument()) << registry.status().ToString();
   std::remove(path.c_str());
+}
+
+TEST_F(ProviderRegistryTest, LocalFlagsBuildTheLocalProvider) {
+  sky::testing::TempDir dir("sky_registry_local_");
+  auto registry = Build({"--providers", "sim,local", "--local-dir", dir.Path("local"),
+                         "--local-capacity", "1", "--local-preemptions-per-hour", "2.5"});
+  ASSERT_OK(registry);
+  ASSERT_EQ((*registry)->providers().size(), 2u);
+  EXPECT_EQ((*registry)->providers()[1]->name(), "local");
+  providers::LocalProvider* local = (*registry)->local();
+  ASSERT_NE(local, nullptr);
+  EXPECT_EQ(local, (*registry)->providers()[1]);
+  EXPECT_EQ(local->root_dir(), dir.Path("local"));
+  auto offers = local->ListOffers();
+  ASSERT_OK(offers);
+  EXPECT_EQ(offers->size(), 6u);  // three places, two markets
+  providers::LaunchRequest request;
+  request.offer = offers->at(0);
+  request.startup_script = "sleep 30\n";
+  request.idempotency_key = "k1";
+  EXPECT_OK(local->Launch(request));
+  request.idempotency_key = "k2";
+  EXPECT_TRUE(local->Launch(request).status().IsResourceExhausted());  // --local-capacity 1
+  auto options = LocalOptions({"--local-capacity", "3", "--local-preemptions-per-hour", "2.5"});
+  ASSERT_OK(options);
+  EXPECT_EQ(options->capacity_per_place, 3);
+  EXPECT_DOUBLE_EQ(options->preemptions_per_hour, 2.5);
+  EXPECT_EQ(Build({})->get()->local(), nullptr);
 }
 
 }  // namespace

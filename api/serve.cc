@@ -1,4 +1,7 @@
 // `skybroker serve`: the REST API and the dashboard, until SIGINT or SIGTERM.
+#include <pwd.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
@@ -9,10 +12,13 @@
 #include "api/cli/commands.h"
 #include "api/executor_wiring.h"
 #include "api/handlers/handlers.h"
+#include "api/handlers/local_admin_handlers.h"
 #include "api/http/http_server.h"
 #include "api/http/server_metrics.h"
+#include "api/local_wiring.h"
 #include "api/provider_registry.h"
 #include "sky/broker/operations.h"
+#include "sky/providers/local_provider.h"
 
 #ifndef SKY_DEFAULT_WEB_DIR
 #define SKY_DEFAULT_WEB_DIR "web"
@@ -130,6 +136,33 @@ MeteredProvider::OnError CountErrorsIn(ServerMetrics& metrics) {
       };
 }
 
+// The local provider among the configured ones, or null.
+providers::LocalProvider* LocalOf(const std::vector<providers::Provider*>& configured) {
+  for (providers::Provider* provider : configured) {
+    if (auto* local = dynamic_cast<providers::LocalProvider*>(provider)) return local;
+  }
+  return nullptr;
+}
+
+// The one line that says what --providers local means: anyone who may submit to it runs
+// commands as this user, and who that is. On `err`: the first line of `out` is the "serving" one.
+void AnnounceLocal(const providers::LocalProvider& local, bool local_users, std::ostream& err) {
+  const uid_t uid = ::geteuid();
+  std::string user = std::to_string(uid);
+  struct passwd entry;
+  struct passwd* found = nullptr;
+  char buffer[4096];
+  if (::getpwuid_r(uid, &entry, buffer, sizeof buffer, &found) == 0 && found != nullptr) {
+    user = std::string(found->pw_name) + " (uid " + std::to_string(uid) + ")";
+  }
+  err << "local provider: stage commands run as user " << user
+      << " on this machine, each in its own process group under " << local.root_dir()
+      << "; submitting to it: "
+      << (local_users ? "any authenticated user (--local-users)"
+                      : "admins only (--local-users: any authenticated user)")
+      << "\n";
+}
+
 // Blocks the stop signals before any thread starts, so that only sigwait sees them.
 void BlockStopSignals() {
   sigset_t set;
@@ -160,14 +193,15 @@ struct OperationWiring {
 };
 
 void AddRoutes(Router& router, App& app, const ExecutorSlot& slot, const OperationWiring& ops,
-               const ApiLimits& limits, const std::string& web_dir) {
+               const ApiLimits& limits, const std::string& web_dir,
+               const LocalSubmitPolicy& local) {
   AddHealthRoutes(router, app, &slot);
   AddCatalogRoutes(router, app, limits);
   AddPlanRoutes(router, app, ops.runner, ops.plan_wait, limits);
   AddOperationRoutes(router, ops.runner);
   AddCatalogAdminRoutes(router, app, ops.runner, ops.providers, ops.wall_clock);
   AddReplayRoutes(router, app, ops.runner, ops.trace_roots);
-  AddPipelineRoutes(router, slot, limits);
+  AddPipelineRoutes(router, slot, limits, local);
   AddStaticRoutes(router, web_dir, app.data_dir() + "/examples");
   AddOpenApiRoute(router, SKY_DEFAULT_OPENAPI_FILE);
 }
@@ -191,9 +225,13 @@ int RunServe(const Words& words, std::ostream& out, std::ostream& err) {
   ServerMetrics metrics;  // first: it outlives everything that reports to it
   auto app = App::Open(*args, err);
   if (!app.ok()) return ReportError(app.status(), err);
+  // Before the stack: its checks and the planner read the catalog's places.
+  if (Status s = ApplyLocalOffers(*args, (*app)->catalog()); !s.ok()) return ReportError(s, err);
   // Built now so that bad provider or executor flags fail before the server starts.
   auto stack = ExecutionStack::Open(*args, **app, CountErrorsIn(metrics));
   if (!stack.ok()) return ReportError(stack.status(), err);
+  providers::LocalProvider* local = LocalOf((*stack)->unmetered_providers());
+  if (local != nullptr) AnnounceLocal(*local, LocalUsersMaySubmit(*args), err);
   ExecutorSlot slot((*stack)->clock());
   // Operations are stamped with wall time; declared after the App and the stack, so that the
   // runner (which joins running work) goes before what that work uses.
@@ -210,7 +248,9 @@ int RunServe(const Words& words, std::ostream& out, std::ostream& err) {
   if (auto dir = args->Get("trace-dir")) trace_roots.push_back(*dir);
   const OperationWiring ops{runner, wall_clock, (*stack)->unmetered_providers(), *plan_wait,
                             trace_roots};
-  AddRoutes(router, **app, slot, ops, options->limits, WebDir(*args));
+  AddRoutes(router, **app, slot, ops, options->limits, WebDir(*args),
+            {local != nullptr, LocalUsersMaySubmit(*args), &(*app)->catalog()});
+  AddLocalAdminRoutes(router, local);
   // The server starts before the executor: heartbeat URLs need the port actually bound
   // (--port 0). Pipeline routes answer 503 until the executor has recovered.
   auto server = HttpServer::Start(*options, router);

@@ -2,8 +2,9 @@
 # Installs the Debian packages skybroker needs, only those missing. Sourced by run.sh and
 # test.sh: `install_deps run` or `install_deps test`.
 
+# rclone moves a stage's data (inputs, checkpoints, outputs): run.sh needs it as much as the tests.
 SKY_RUN_PACKAGES=(cmake g++ ninja-build pkg-config libcpprest-dev libcurl4-openssl-dev libssl-dev
-  nlohmann-json3-dev libsqlite3-dev libglpk-dev libgtest-dev libgmock-dev libbenchmark-dev)
+  nlohmann-json3-dev libsqlite3-dev libglpk-dev libgtest-dev libgmock-dev libbenchmark-dev rclone)
 SKY_TEST_PACKAGES=(coinor-cbc sqlite3 curl nodejs npm chromium wrk clang libclang-rt-14-dev
   clang-format clang-tidy)
 
@@ -30,8 +31,9 @@ install_deps() {
 }
 
 # install_node_deps: the node packages the tests run (tests/package.json, pinned by
-# tests/package-lock.json), installed with `npm ci` when tests/node_modules is missing or older
-# than the lock file.
+# tests/package-lock.json: Prism, the SigV4 cross-check, playwright-core, and s3rver, the S3
+# API server the data-plane tests run rclone against), installed with `npm ci` when
+# tests/node_modules is missing or older than the lock file.
 install_node_deps() {
   local lock=tests/package-lock.json stamp=tests/node_modules/.package-lock.json
   [ -f "$lock" ] || return 0

@@ -60,10 +60,10 @@ std::optional<Enum> ReadEnum(const Json& root, const std::string& key,
 }
 
 void ParseTopLevel(const Json& root, PipelineSpec& spec, SpecReader& reader) {
-  reader.CheckKeys(
-      root, "",
-      {"name", "deadline_hours", "budget_usd", "objective", "inputs", "stages", "outputs",
-       "constraints", "deadline_policy", "restart_minutes", "reservations", "network"});
+  reader.CheckKeys(root, "",
+                   {"name", "deadline_hours", "budget_usd", "objective", "inputs", "stages",
+                    "outputs", "constraints", "deadline_policy", "restart_minutes", "reservations",
+                    "network", "keep_outputs"});
   std::optional<std::string> name = reader.String(root, "name", "", true);
   if (name && name->empty()) reader.Add("name", "must not be empty");
   spec.name = name.value_or("");
@@ -83,6 +83,7 @@ void ParseTopLevel(const Json& root, PipelineSpec& spec, SpecReader& reader) {
   std::optional<double> restart = reader.Number(root, "restart_minutes", "");
   reader.CheckNonNegative(restart, "restart_minutes");
   spec.restart_minutes = restart.value_or(12);
+  ParseKeepOutputs(root, spec, reader);
 }
 
 void ParseInputs(const Json& root, PipelineSpec& spec, SpecReader& reader) {
@@ -91,7 +92,7 @@ void ParseInputs(const Json& root, PipelineSpec& spec, SpecReader& reader) {
   for (const auto& item : it->items()) {
     const std::string path = KeyPath("inputs", item.key());
     if (!reader.ExpectType(item.value(), Json::value_t::object, path)) continue;
-    reader.CheckKeys(item.value(), path, {"size_gb", "location"});
+    reader.CheckKeys(item.value(), path, {"size_gb", "location", "uri"});
     InputSpec input;
     input.name = item.key();
     std::optional<double> size = reader.Number(item.value(), "size_gb", path, true);
@@ -100,6 +101,7 @@ void ParseInputs(const Json& root, PipelineSpec& spec, SpecReader& reader) {
     std::optional<std::string> location = reader.String(item.value(), "location", path, true);
     if (location) reader.CheckLocation(*location, KeyPath(path, "location"), false);
     input.location = location.value_or("");
+    ParseInputUri(item.value(), path, input, reader);
     spec.inputs.push_back(std::move(input));
   }
 }

@@ -27,6 +27,12 @@ void ParseConstraints(const Json& root, const SpecContext& context, PipelineSpec
 void ParseReservations(const Json& root, PipelineSpec& spec, SpecReader& reader);
 void ParseNetwork(const Json& root, PipelineSpec& spec, SpecReader& reader);
 
+// The data-plane fields (spec_data.cc): `inputs.<name>.uri` of one input object, a stage's
+// `setup`, `env`, `image` and `checkpoint_gb`, and the top-level `keep_outputs`.
+void ParseInputUri(const Json& input, const std::string& path, InputSpec& out, SpecReader& reader);
+void ParseStageData(const Json& stage, const std::string& path, StageSpec& out, SpecReader& reader);
+void ParseKeepOutputs(const Json& root, PipelineSpec& spec, SpecReader& reader);
+
 // Duplicate stage names and cycles in `after` ("stages: cycle train -> eval -> train").
 void CheckStageGraph(const PipelineSpec& spec, SpecReader& reader);
 

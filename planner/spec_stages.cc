@@ -126,7 +126,7 @@ StageSpec ParseStage(const Json& stage, const std::string& path, const SpecConte
   if (!reader.ExpectType(stage, Json::value_t::object, path)) return out;
   reader.CheckKeys(stage, path,
                    {"name", "after", "reads", "resources", "runtime_hours", "output_gb",
-                    "checkpoint_minutes", "command"});
+                    "checkpoint_minutes", "command", "setup", "env", "image", "checkpoint_gb"});
   std::optional<std::string> name = reader.String(stage, "name", path, true);
   if (name && name->empty()) reader.Add(KeyPath(path, "name"), "must not be empty");
   out.name = name.value_or("");
@@ -140,6 +140,7 @@ StageSpec ParseStage(const Json& stage, const std::string& path, const SpecConte
   out.checkpoint_minutes = reader.Number(stage, "checkpoint_minutes", path);
   reader.CheckPositive(out.checkpoint_minutes, KeyPath(path, "checkpoint_minutes"));
   out.command = reader.String(stage, "command", path).value_or("");
+  ParseStageData(stage, path, out, reader);
   return out;
 }
 

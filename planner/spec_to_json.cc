@@ -32,6 +32,10 @@ Json StageJson(const StageSpec& stage) {
   if (stage.output_gb > 0) out["output_gb"] = stage.output_gb;
   if (stage.checkpoint_minutes) out["checkpoint_minutes"] = *stage.checkpoint_minutes;
   if (!stage.command.empty()) out["command"] = stage.command;
+  if (!stage.setup.empty()) out["setup"] = stage.setup;
+  if (!stage.env.empty()) out["env"] = stage.env;
+  if (!stage.image.empty()) out["image"] = stage.image;
+  if (stage.checkpoint_gb) out["checkpoint_gb"] = *stage.checkpoint_gb;
   return out;
 }
 
@@ -71,6 +75,7 @@ void AddCollections(const PipelineSpec& spec, Json& out) {
     Json inputs = Json::object();
     for (const InputSpec& input : spec.inputs) {
       inputs[input.name] = {{"size_gb", input.size_gb}, {"location", input.location}};
+      if (!input.uri.empty()) inputs[input.name]["uri"] = input.uri;
     }
     out["inputs"] = inputs;
   }
@@ -104,6 +109,7 @@ std::string PipelineSpecToJson(const PipelineSpec& spec) {
   out["deadline_policy"] =
       spec.deadline_policy == DeadlinePolicy::kExpected ? "expected" : "strict";
   out["restart_minutes"] = spec.restart_minutes;
+  if (spec.keep_outputs) out["keep_outputs"] = true;
   AddCollections(spec, out);
   return out.dump(2);
 }

@@ -38,6 +38,8 @@ constexpr Rule kPolicy[] = {
     {"GET", "/examples/*", Access::kPublic},
     // Instances report with their per-stage token, which the handler checks.
     {"POST", "/v1/pipelines/{id}/stages/{stage}/heartbeat", Access::kExempt},
+    // Checked by its handler with the stage token, like the heartbeat.
+    {"GET", "/v1/pipelines/{id}/stages/{stage}/storage-credentials", Access::kExempt},
     {"GET", "/v1/offers", Access::kCatalog},
     {"GET", "/v1/offers/{id}/history", Access::kCatalog},
     {"GET", "/v1/accelerators", Access::kCatalog},

@@ -70,7 +70,7 @@ TEST_F(PreviousReleaseDbTest, ThePipelineStoreOpensWithItsRunAndTakesNewWrites) 
   EXPECT_EQ((*store)->Transitions(kPipeline).value().size(), 12u);
   EXPECT_EQ((*store)->Events(kPipeline).value().size(), 12u);
   EXPECT_TRUE((*store)->CreatePipeline("p-new", "acme", "n", "{}", {"a"}, 1).ok());
-  EXPECT_EQ(Version("broker_schema_migrations"), 2);
+  EXPECT_EQ(Version("broker_schema_migrations"), 3);  // + the data plane (migration 3)
 }
 
 TEST_F(PreviousReleaseDbTest, TheTokenStoreOpensWithItsTokensAndRevocation) {
@@ -96,7 +96,7 @@ TEST_F(PreviousReleaseDbTest, AllThreeStoresShareTheFileAndReopen) {
     ASSERT_TRUE(offers.ok() && pipelines.ok() && tokens.ok()) << "round " << round;
   }
   EXPECT_EQ(Version("schema_migrations"), 1);
-  EXPECT_EQ(Version("broker_schema_migrations"), 2);
+  EXPECT_EQ(Version("broker_schema_migrations"), 3);  // + the data plane (migration 3)
   EXPECT_EQ(Version("auth_schema_migrations"), 1);
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
+#include <iterator>
 #include <sstream>
 
 #include "api/cli/table_printer.h"
@@ -82,6 +83,16 @@ const json& Stages(const json& view) {
 
 std::string FormatUsd(double usd) { return "$" + FormatFixed(usd, 2); }
 
+std::string FormatBytes(double bytes) {
+  static const char* const kUnits[] = {"B", "kB", "MB", "GB", "TB"};
+  size_t unit = 0;
+  while (bytes >= 1000 && unit + 1 < std::size(kUnits)) {
+    bytes /= 1000;
+    ++unit;
+  }
+  return FormatFixed(bytes, unit == 0 ? 0 : 1) + " " + kUnits[unit];
+}
+
 std::string FormatAge(double seconds) {
   if (!(seconds > 0)) return "0s";
   const auto s = static_cast<long long>(seconds);
@@ -148,6 +159,14 @@ void PrintPipeline(const json& view, std::ostream& out) {
   const json& cost = Field(view, "cost");
   out << "\ncost: actual " << FormatUsd(Number(cost, "actual_usd")) << ", estimated "
       << FormatUsd(Number(cost, "estimated_usd")) << "\n";
+  out << "  compute: actual " << FormatUsd(Number(cost, "compute_actual_usd")) << ", planned "
+      << FormatUsd(Number(cost, "compute_estimated_usd")) << "\n";
+  const json& data = Field(view, "data");
+  // Egress of small pipelines is fractions of a cent: four decimals.
+  out << "  egress:  actual $" << FormatFixed(Number(cost, "egress_actual_usd"), 4) << ", planned $"
+      << FormatFixed(Number(cost, "egress_estimated_usd"), 4) << "   (moved in "
+      << FormatBytes(Number(data, "bytes_in")) << ", out " << FormatBytes(Number(data, "bytes_out"))
+      << ")\n";
 }
 
 void PrintOutcome(const json& view, std::ostream& out) {

@@ -12,6 +12,8 @@ namespace sky::api {
 
 // "$12.30".
 std::string FormatUsd(double usd);
+// "512 B", "1.5 kB", "12.3 MB" (powers of 1000, as transfers are priced per 10^9 bytes).
+std::string FormatBytes(double bytes);
 // "42s", "5m", "3h", "2d" (negative durations print as "0s").
 std::string FormatAge(double seconds);
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "api/app.h"
+#include "api/handlers/local_submit_policy.h"
 #include "api/http/api_limits.h"
 #include "api/http/router.h"
 #include "sky/types/clock.h"
@@ -63,8 +64,10 @@ void AddCatalogAdminRoutes(Router& router, App& app, broker::OperationRunner& ru
 void AddReplayRoutes(Router& router, App& app, broker::OperationRunner& runner,
                      std::vector<std::string> trace_roots);
 // /v1/pipelines: submit, list, get, cancel, events, stage heartbeats (pipeline_handlers.cc).
-// A submitted spec of more than limits.max_stages stages is a 400 naming the limit.
-void AddPipelineRoutes(Router& router, const ExecutorSlot& executor, const ApiLimits& limits = {});
+// A submitted spec of more than limits.max_stages stages is a 400 naming the limit; `local`
+// says who may submit to the local provider (local_submit_policy.h; default: everyone).
+void AddPipelineRoutes(Router& router, const ExecutorSlot& executor, const ApiLimits& limits = {},
+                       const LocalSubmitPolicy& local = {});
 // GET / and the dashboard's files under `web_dir`; GET /examples/* from `examples_dir`.
 void AddStaticRoutes(Router& router, const std::string& web_dir, const std::string& examples_dir);
 // GET /openapi.json: the API's contract, read from `document_path` (api/http/openapi.json in the

@@ -56,9 +56,11 @@ Result<json> View(broker::Executor& ex, const Clock& clock, const std::string& i
   return j;
 }
 
-HttpResponse Submit(broker::Executor& ex, const HttpRequest& req) {
+HttpResponse Submit(broker::Executor& ex, const HttpRequest& req, const LocalSubmitPolicy& local) {
+  auto spec = ApplyLocalSubmitPolicy(local, req.principal, req.body);
+  if (!spec.ok()) return JsonReply(spec.status());
   std::vector<planner::SpecIssue> issues;
-  auto id = ex.Submit(TenantOf(req), req.body, &issues);
+  auto id = ex.Submit(TenantOf(req), *spec, &issues);
   if (!id.ok()) return InvalidSpec(id.status(), issues);
   auto record = ex.store().GetPipeline(*id);
   const std::string state =
@@ -158,6 +160,22 @@ HttpResponse Heartbeat(broker::Executor& ex, const std::vector<std::string>& par
   return r;
 }
 
+// The storage credentials of a stage attempt's instance, for its startup script to evaluate
+// (README "Data"): text/plain, never cached, never logged.
+HttpResponse StorageCredentials(broker::Executor& ex, const std::vector<std::string>& params,
+                                const HttpRequest& req) {
+  auto token = BearerToken(req);
+  if (!token.ok()) return JsonReply(token.status());
+  auto text = ex.StorageCredentials(params[0], params[1], *token);
+  if (!text.ok()) return JsonReply(text.status());
+  HttpResponse r;
+  r.status = 200;
+  r.content_type = "text/plain; charset=utf-8";
+  r.headers["Cache-Control"] = "no-store";
+  r.body = std::move(*text);
+  return r;
+}
+
 // Wraps a handler so that it answers 503 until the executor is set.
 Handler WithExecutor(const ExecutorSlot& slot,
                      std::function<HttpResponse(broker::Executor&, const HttpRequest&,
@@ -173,16 +191,17 @@ Handler WithExecutor(const ExecutorSlot& slot,
 
 }  // namespace
 
-void AddPipelineRoutes(Router& router, const ExecutorSlot& slot, const ApiLimits& limits) {
+void AddPipelineRoutes(Router& router, const ExecutorSlot& slot, const ApiLimits& limits,
+                       const LocalSubmitPolicy& local) {
   using Params = std::vector<std::string>;
   const size_t max_stages = limits.max_stages;
-  router.Add(
-      "POST", "/v1/pipelines",
-      WithExecutor(slot, [max_stages](broker::Executor& ex, const HttpRequest& req, const Params&) {
-        // Before the spec is parsed and stored: its size bounds the planner's work.
-        const LimitViolation over = CheckStageCount(req.body, max_stages);
-        return over.ok ? Submit(ex, req) : ViolationReply(over);
-      }));
+  router.Add("POST", "/v1/pipelines",
+             WithExecutor(slot, [max_stages, local](broker::Executor& ex, const HttpRequest& req,
+                                                    const Params&) {
+               // Before the spec is parsed and stored: its size bounds the planner's work.
+               const LimitViolation over = CheckStageCount(req.body, max_stages);
+               return over.ok ? Submit(ex, req, local) : ViolationReply(over);
+             }));
   const Clock* clock = &slot.clock();
   router.Add(
       "GET", "/v1/pipelines",
@@ -207,6 +226,10 @@ void AddPipelineRoutes(Router& router, const ExecutorSlot& slot, const ApiLimits
   router.Add("POST", "/v1/pipelines/{id}/stages/{stage}/heartbeat",
              WithExecutor(slot, [](broker::Executor& ex, const HttpRequest& req, const Params& p) {
                return Heartbeat(ex, p, req);
+             }));
+  router.Add("GET", "/v1/pipelines/{id}/stages/{stage}/storage-credentials",
+             WithExecutor(slot, [](broker::Executor& ex, const HttpRequest& req, const Params& p) {
+               return StorageCredentials(ex, p, req);
              }));
 }
 

@@ -4,6 +4,7 @@
 #include <climits>
 #include <cstdlib>
 
+#include "api/handlers/data_json.h"
 #include "sky/types/civil_time.h"
 
 namespace sky::api {
@@ -97,7 +98,9 @@ json StageToJson(const broker::StageRecord& s) {
             {"checkpoint", s.checkpoint},
             {"failures", s.failures},
             {"cost_usd", s.cost_usd},
-            {"log_tail", s.log_tail}};
+            {"log_tail", s.log_tail},
+            {"checkpoint_uri", TextOrNull(s.checkpoint_uri)},
+            {"output_uri", TextOrNull(s.output_uri)}};
   PutTime(j, "last_heartbeat_at", s.last_heartbeat_at);
   return j;
 }
@@ -154,7 +157,18 @@ json PipelineViewToJson(const broker::PipelineView& view) {
   for (const auto& stage : view.record.stages) j["stages"].push_back(StageToJson(stage));
   j["attempts"] = json::array();
   for (const auto& attempt : view.attempts) j["attempts"].push_back(AttemptToJson(attempt));
-  j["cost"] = {{"actual_usd", view.actual_cost_usd}, {"estimated_usd", view.estimated_cost_usd}};
+  json data = DataToJson(view, j["plan"]);
+  double planned_compute = view.estimated_cost_usd;
+  if (j["plan"].is_object() && j["plan"].contains("compute_cost_usd")) {
+    planned_compute = j["plan"].value("compute_cost_usd", planned_compute);
+  }
+  j["cost"] = {{"actual_usd", view.actual_cost_usd + data["egress_usd"].get<double>()},
+               {"estimated_usd", view.estimated_cost_usd},
+               {"compute_actual_usd", view.actual_cost_usd},
+               {"compute_estimated_usd", planned_compute},
+               {"egress_actual_usd", data["egress_usd"]},
+               {"egress_estimated_usd", data["planned_egress_usd"]}};
+  j["data"] = std::move(data);
   return j;
 }
 
@@ -168,6 +182,7 @@ Result<broker::HeartbeatReport> ParseHeartbeat(std::string_view body) {
   SKY_RETURN_IF_ERROR(ReadFraction(j, "checkpoint", report.checkpoint));
   SKY_RETURN_IF_ERROR(ReadExitCode(j, report.exit_code));
   SKY_RETURN_IF_ERROR(ReadLogTail(j, report.log_tail));
+  SKY_RETURN_IF_ERROR(ReadHeartbeatData(j, report));
   return report;
 }
 

@@ -177,6 +177,10 @@ Status Executor::Heartbeat(const std::string& id, const std::string& stage, std:
                            const HeartbeatReport& report) {
   return impl_->Heartbeat(id, stage, token, report);
 }
+Result<std::string> Executor::StorageCredentials(const std::string& id, const std::string& stage,
+                                                 std::string_view token) {
+  return impl_->StorageCredentials(id, stage, token);
+}
 Result<PipelineView> Executor::Get(const std::string& id) { return impl_->Get(id); }
 Result<std::vector<EventRecord>> Executor::Events(const std::string& id, int64_t after_seq) {
   return store_.Events(id, after_seq);

@@ -21,6 +21,7 @@
 
 #include "broker/executor/blocklist.h"
 #include "broker/executor/remaining_spec.h"
+#include "broker/executor/startup_script.h"
 #include "sky/broker/executor.h"
 #include "sky/types/mutex.h"
 
@@ -78,6 +79,10 @@ class Executor::Impl {
   // --- executor_reconcile.cc ---
   Status Recover();
 
+  // --- executor_data.cc ---
+  Result<std::string> StorageCredentials(const std::string& id, const std::string& stage,
+                                         std::string_view token);
+
  private:
   // executor_pipeline.cc
   Result<PipelineRun*> RunFor(const PipelineRecord& record) SKY_EXCLUDES(mu_);
@@ -104,9 +109,12 @@ class Executor::Impl {
   std::optional<double> OnLaunchError(const PipelineRecord& record, PipelineRun& run,
                                       const StageRecord& stage, const AttemptRecord& attempt,
                                       const Offer& offer, const Status& error);
-  providers::LaunchRequest BuildLaunchRequest(const PipelineRecord& record, const PipelineRun& run,
-                                              const StageRecord& stage,
-                                              const AttemptRecord& attempt, const Offer& offer);
+  // FailedPrecondition when the offer's place has no object storage.
+  Result<providers::LaunchRequest> BuildLaunchRequest(const PipelineRecord& record,
+                                                      const PipelineRun& run,
+                                                      const StageRecord& stage,
+                                                      const AttemptRecord& attempt,
+                                                      const Offer& offer);
   std::optional<double> StartAttempt(const PipelineRecord& record, PipelineRun& run,
                                      const StageRecord& stage, const Offer& offer,
                                      const std::string& why);
@@ -138,8 +146,7 @@ class Executor::Impl {
   Status ApplyReport(const PipelineRecord& record, const StageRecord& stage,
                      const HeartbeatReport& report);
   std::optional<double> OnExit(const PipelineRecord& record, PipelineRun& run,
-                               const StageRecord& stage, int exit_code,
-                               const std::string& log_tail);
+                               const StageRecord& stage, const HeartbeatReport& report);
   std::optional<double> OnLost(const PipelineRecord& record, PipelineRun& run,
                                const StageRecord& stage, const std::string& why);
 
@@ -154,6 +161,45 @@ class Executor::Impl {
                                         const std::string& moving);
   Status ExplainOnDemandSwitch(const PipelineRecord& record, const planner::Plan& before,
                                const planner::Plan& after, const RemainingWork& work);
+
+  // executor_data.cc: the data plane (README "Data")
+  // Whether an attempt on `offer` moves data: storage is configured and its provider runs the
+  // startup script.
+  bool DataPlaneFor(const Offer& offer) const;
+  std::optional<std::string> StoragePrefix(const std::string& location) const;
+  // What the attempt's script copies: inputs, output and checkpoint places, the restore.
+  Result<ScriptData> ScriptDataFor(const PipelineRecord& record, const PipelineRun& run,
+                                   const StageRecord& stage, int64_t attempt,
+                                   const Offer& offer) const;
+  // The place a stage input named `name` is stored in: a pipeline input's location, or the
+  // place of a predecessor's outputs.
+  std::string LocationOfInput(const PipelineRecord& record, const PipelineRun& run,
+                              const std::string& name) const;
+  // bytes x the network model's $/GB from `src` to `dst` (the spec's overrides first).
+  double TransferUsd(const PipelineRun& run, const std::string& src, const std::string& dst,
+                     int64_t bytes) const;
+  TransferRecord PriceTransfer(const PipelineRecord& record, const PipelineRun& run,
+                               const StageRecord& stage, const std::string& here,
+                               const TransferReport& report) const;
+  // Stores a report's transfers (priced), its complete checkpoint and notes; a failed restore
+  // clears the stage's checkpoint.
+  Status ApplyDataReport(const PipelineRecord& record, const StageRecord& stage,
+                         const HeartbeatReport& report);
+  // After exit 0 with a data plane: FailedPrecondition unless the outputs are stored (and
+  // delivered, for `outputs`); records where they are.
+  Status StoreOutputs(const PipelineRecord& record, const PipelineRun& run,
+                      const StageRecord& stage, const HeartbeatReport& report);
+  Status Deliver(const PipelineRecord& record, const PipelineRun& run, const StageRecord& stage,
+                 const std::string& from, const std::string& here, const std::string& place);
+  // Retention: a succeeded stage's checkpoints; at the pipeline's end, its intermediate data
+  // unless `keep_outputs`. Failures are events, never errors.
+  void PurgeCheckpoints(const PipelineRecord& record, const StageRecord& stage);
+  void PurgeIntermediateData(const PipelineRecord& record);
+
+  // executor_monitor.cc: the stage named by a heartbeat or credentials request, when `token`
+  // is its current attempt's and it is provisioning or running (errors as Heartbeat).
+  Result<const StageRecord*> CheckStageToken(const PipelineRecord& record, const std::string& stage,
+                                             std::string_view token);
 
   // executor_reconcile.cc
   Status ReconcileProvider(providers::Provider& provider,

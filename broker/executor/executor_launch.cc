@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "broker/executor/container_run.h"
 #include "broker/executor/executor_impl.h"
 #include "broker/executor/startup_script.h"
 
@@ -116,11 +117,11 @@ std::optional<double> Executor::Impl::RetryLaunch(const PipelineRecord& record, 
   return CallLaunch(record, run, stage, *current, *offer);
 }
 
-providers::LaunchRequest Executor::Impl::BuildLaunchRequest(const PipelineRecord& record,
-                                                            const PipelineRun& run,
-                                                            const StageRecord& stage,
-                                                            const AttemptRecord& attempt,
-                                                            const Offer& offer) {
+Result<providers::LaunchRequest> Executor::Impl::BuildLaunchRequest(const PipelineRecord& record,
+                                                                    const PipelineRun& run,
+                                                                    const StageRecord& stage,
+                                                                    const AttemptRecord& attempt,
+                                                                    const Offer& offer) {
   const planner::StageSpec& spec = run.spec.stages[StageIndex(run, stage.name)];
   providers::LaunchRequest request;
   request.offer = offer;
@@ -140,13 +141,24 @@ providers::LaunchRequest Executor::Impl::BuildLaunchRequest(const PipelineRecord
   script.heartbeat_url = options_.heartbeat_base_url + "/v1/pipelines/" + record.id + "/stages/" +
                          stage.name + "/heartbeat";
   script.token = tokens_.TokenFor(attempt.idempotency_key);
+  script.setup = spec.setup;
   script.command = spec.command;
-  script.env = {{"SKY_PIPELINE_ID", record.id},
-                {"SKY_STAGE", stage.name},
-                {"SKY_ATTEMPT", std::to_string(attempt.attempt)},
-                {"SKY_RESUME_FROM", std::to_string(stage.checkpoint)}};
+  script.env = spec.env;  // names were checked at submit: none starts with SKY_
+  script.env["SKY_PIPELINE_ID"] = record.id;
+  script.env["SKY_STAGE"] = stage.name;
+  script.env["SKY_ATTEMPT"] = std::to_string(attempt.attempt);
+  script.env["SKY_RESUME_FROM"] = std::to_string(stage.checkpoint);
   script.heartbeat_interval_seconds = std::min(30.0, options_.poll_seconds);
   script.log_tail_lines = options_.log_tail_lines;
+  if (DataPlaneFor(offer)) {
+    SKY_ASSIGN_OR_RETURN(script.data, ScriptDataFor(record, run, stage, attempt.attempt, offer));
+  }
+  if (!spec.image.empty() && ProviderRunsImage(offer.provider)) {
+    request.image = spec.image;  // the instance is the container
+  } else {
+    script.container.image = spec.image;
+    script.container.gpus = offer.accelerator_count > 0;
+  }
   request.startup_script = RenderStartupScript(script);
   return request;
 }
@@ -160,7 +172,14 @@ std::optional<double> Executor::Impl::CallLaunch(const PipelineRecord& record, P
         record, run, stage, attempt, offer,
         Status::FailedPrecondition("no provider configured for " + offer.provider));
   }
-  auto instance = provider->Launch(BuildLaunchRequest(record, run, stage, attempt, offer));
+  auto request = BuildLaunchRequest(record, run, stage, attempt, offer);
+  if (!request.ok()) {
+    (void)store_.EndAttempt(record.id, stage.name, attempt.attempt, "rejected", Now());
+    (void)TransitionStage(record.id, stage.name, StageState::kFailed,
+                          "cannot launch: " + request.status().message());
+    return Now();
+  }
+  auto instance = provider->Launch(*request);
   if (!instance.ok()) {
     return OnLaunchError(record, run, stage, attempt, offer, instance.status());
   }

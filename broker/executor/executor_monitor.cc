@@ -74,15 +74,11 @@ std::optional<double> Executor::Impl::PollStage(const PipelineRecord& record, Pi
 std::optional<double> Executor::Impl::OnInstance(const PipelineRecord& record, PipelineRun& run,
                                                  const StageRecord& stage,
                                                  const providers::Instance& instance) {
-  std::optional<int> exit_code;
-  std::string log_tail;
   if (instance.agent) {
     HeartbeatReport report = FromAgent(*instance.agent);
     (void)ApplyReport(record, stage, report);
-    exit_code = report.exit_code;
-    log_tail = report.log_tail;
+    if (report.exit_code) return OnExit(record, run, stage, report);
   }
-  if (exit_code) return OnExit(record, run, stage, *exit_code, log_tail);
   if (instance.state == providers::InstanceState::kTerminated) {
     return OnLost(record, run, stage,
                   "instance " + instance.id + " terminated (" +
@@ -108,6 +104,20 @@ std::optional<double> Executor::Impl::OnInstance(const PipelineRecord& record, P
 
 Status Executor::Impl::ApplyReport(const PipelineRecord& record, const StageRecord& stage,
                                    const HeartbeatReport& report) {
+  if (report.restore_failed || !report.transfers.empty() || !report.checkpoint_uri.empty() ||
+      !report.notes.empty()) {
+    SKY_RETURN_IF_ERROR(ApplyDataReport(record, stage, report));
+    if (report.restore_failed) {  // the stored checkpoint no longer counts: start from the report
+      StageRecord restarted = stage;
+      restarted.checkpoint = 0;
+      HeartbeatReport rest = report;
+      rest.restore_failed = false;
+      rest.transfers.clear();
+      rest.notes.clear();
+      rest.checkpoint_uri.clear();
+      return ApplyReport(record, restarted, rest);
+    }
+  }
   const double progress = report.progress.value_or(stage.progress);
   // A checkpoint never goes backwards: a fresh attempt resumes from the last one saved.
   const double checkpoint = std::max(stage.checkpoint, report.checkpoint.value_or(0));
@@ -122,9 +132,11 @@ Status Executor::Impl::ApplyReport(const PipelineRecord& record, const StageReco
 }
 
 std::optional<double> Executor::Impl::OnExit(const PipelineRecord& record, PipelineRun& run,
-                                             const StageRecord& stage, int exit_code,
-                                             const std::string& log_tail) {
+                                             const StageRecord& stage,
+                                             const HeartbeatReport& report) {
   const std::string& id = record.id;
+  const int exit_code = report.exit_code.value_or(0);
+  const std::string& log_tail = report.log_tail;
   if (stage.state == StageState::kProvisioning) {
     (void)TransitionStage(id, stage.name, StageState::kRunning, "the instance reported in");
   }
@@ -136,10 +148,24 @@ std::optional<double> Executor::Impl::OnExit(const PipelineRecord& record, Pipel
     return run.timers[stage.name].retry_at;  // keep the exit for the next look
   }
   const std::string attempt = std::to_string(stage.attempt);
+  if (!report.data_error.empty() || exit_code == 0) {
+    // Never succeeded without its outputs stored: a data error (a missing input, an upload
+    // that failed after its retries) fails the stage, as retrying cannot conjure the data.
+    Status stored = exit_code == 0 && report.data_error.empty()
+                        ? StoreOutputs(record, run, stage, report)
+                        : Status::FailedPrecondition(report.data_error);
+    if (!stored.ok()) {
+      (void)store_.EndAttempt(id, stage.name, stage.attempt, "failed", Now());
+      (void)TransitionStage(id, stage.name, StageState::kFailed,
+                            "data: " + stored.message() + " (attempt " + attempt + ")");
+      return Now();
+    }
+  }
   if (exit_code == 0) {
     (void)store_.EndAttempt(id, stage.name, stage.attempt, "succeeded", Now());
     (void)TransitionStage(id, stage.name, StageState::kSucceeded,
                           "exit 0 on attempt " + attempt + " (" + stage.offer_id + ")");
+    PurgeCheckpoints(record, stage);
     return Now();
   }
   (void)store_.EndAttempt(id, stage.name, stage.attempt, "failed", Now());
@@ -185,28 +211,40 @@ Status Executor::Impl::Heartbeat(const std::string& id, const std::string& stage
   bool exited = false;
   Status status = WithClaim(id, [&]() -> Status {
     SKY_ASSIGN_OR_RETURN(PipelineRecord record, store_.GetPipeline(id));
-    const StageRecord* stage = nullptr;
-    for (const auto& s : record.stages) {
-      if (s.name == stage_name) stage = &s;
-    }
-    if (!stage) return Status::NotFound("pipeline '" + id + "' has no stage '" + stage_name + "'");
-    if (stage->token_hash.empty() || !ConstantTimeEquals(tokens_.Hash(token), stage->token_hash)) {
-      return Status::Unauthenticated("bad stage token for '" + stage_name + "'");
-    }
-    if (IsTerminal(record.state) ||
-        (stage->state != StageState::kProvisioning && stage->state != StageState::kRunning)) {
-      return Status::FailedPrecondition("stage '" + stage_name + "' is " +
-                                        std::string(Name(stage->state)) + ", not running");
-    }
+    SKY_ASSIGN_OR_RETURN(const StageRecord* stage, CheckStageToken(record, stage_name, token));
     SKY_RETURN_IF_ERROR(ApplyReport(record, *stage, report));
     if (!report.exit_code) return Status::Ok();
     SKY_ASSIGN_OR_RETURN(PipelineRun * run, RunFor(record));
-    (void)OnExit(record, *run, *stage, *report.exit_code, report.log_tail);
+    // The report may have changed the stage (its checkpoint): decide on the stored one.
+    SKY_ASSIGN_OR_RETURN(PipelineRecord now, store_.GetPipeline(id));
+    SKY_ASSIGN_OR_RETURN(const StageRecord* current, CheckStageToken(now, stage_name, token));
+    (void)OnExit(now, *run, *current, report);
     exited = true;
     return Status::Ok();
   });
   if (exited) Schedule(id, Now());
   return status;
+}
+
+Result<const StageRecord*> Executor::Impl::CheckStageToken(const PipelineRecord& record,
+                                                           const std::string& stage_name,
+                                                           std::string_view token) {
+  const StageRecord* stage = nullptr;
+  for (const auto& s : record.stages) {
+    if (s.name == stage_name) stage = &s;
+  }
+  if (!stage) {
+    return Status::NotFound("pipeline '" + record.id + "' has no stage '" + stage_name + "'");
+  }
+  if (stage->token_hash.empty() || !ConstantTimeEquals(tokens_.Hash(token), stage->token_hash)) {
+    return Status::Unauthenticated("bad stage token for '" + stage_name + "'");
+  }
+  if (IsTerminal(record.state) ||
+      (stage->state != StageState::kProvisioning && stage->state != StageState::kRunning)) {
+    return Status::FailedPrecondition("stage '" + stage_name + "' is " +
+                                      std::string(Name(stage->state)) + ", not running");
+  }
+  return stage;
 }
 
 }  // namespace sky::broker

@@ -104,7 +104,7 @@ std::optional<double> Executor::Impl::Advance(const std::string& id) {
 
 Status Executor::Impl::PlanPipeline(const PipelineRecord& record, PipelineRun& run) {
   planner::PlannerOptions options = options_.planner;
-  options.excluded = blocklist_.Active(Now());
+  for (std::string& blocked : blocklist_.Active(Now())) options.excluded.push_back(blocked);
   auto plan = plans_.Plan(run.spec, options);
   if (!plan.ok()) return FailPipeline(record, "planning failed: " + plan.status().message());
   if (plan->status == planner::PlanStatus::kInfeasible) {
@@ -215,6 +215,7 @@ Status Executor::Impl::FailPipeline(const PipelineRecord& record, const std::str
     (void)TransitionStage(record.id, stage.name, StageState::kFailed, "pipeline failed");
   }
   SKY_RETURN_IF_ERROR(store_.Transition(record.id, PipelineState::kFailed, reason, Now()));
+  PurgeIntermediateData(record);
   auto view = Get(record.id);
   if (view.ok()) {
     (void)Event(record.id, std::nullopt, "cost",
@@ -227,11 +228,13 @@ Status Executor::Impl::FailPipeline(const PipelineRecord& record, const std::str
 Status Executor::Impl::FinishPipeline(const PipelineRecord& record) {
   SKY_RETURN_IF_ERROR(StopLiveAttempts(record.id, "succeeded"));
   SKY_ASSIGN_OR_RETURN(PipelineView view, Get(record.id));
-  return store_.Transition(record.id, PipelineState::kSucceeded,
-                           "all " + std::to_string(record.stages.size()) +
-                               " stages succeeded; actual " + Dollars(view.actual_cost_usd) +
-                               ", plan estimated " + Dollars(view.estimated_cost_usd),
-                           Now());
+  SKY_RETURN_IF_ERROR(store_.Transition(
+      record.id, PipelineState::kSucceeded,
+      "all " + std::to_string(record.stages.size()) + " stages succeeded; actual " +
+          Dollars(view.actual_cost_usd) + ", plan estimated " + Dollars(view.estimated_cost_usd),
+      Now()));
+  PurgeIntermediateData(record);
+  return Status::Ok();
 }
 
 Status Executor::Impl::Cancel(const std::string& id, const std::string& reason) {
@@ -250,6 +253,7 @@ Status Executor::Impl::Cancel(const std::string& id, const std::string& reason) 
         (void)TransitionStage(id, stage.name, StageState::kFailed, "pipeline cancelled");
       }
     }
+    PurgeIntermediateData(record);
     auto view = Get(id);
     if (view.ok()) {
       (void)Event(id, std::nullopt, "cost", "cost so far " + Dollars(view->actual_cost_usd));
@@ -263,6 +267,7 @@ Result<PipelineView> Executor::Impl::Get(const std::string& id) {
   PipelineView view;
   SKY_ASSIGN_OR_RETURN(view.record, store_.GetPipeline(id));
   SKY_ASSIGN_OR_RETURN(view.attempts, store_.Attempts(id));
+  SKY_ASSIGN_OR_RETURN(view.transfers, store_.Transfers(id));
   const double now = Now();
   for (const AttemptRecord& a : view.attempts) {
     view.actual_cost_usd += a.outcome.empty()

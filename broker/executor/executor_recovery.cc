@@ -83,7 +83,7 @@ Status Executor::Impl::Replan(const PipelineRecord& record, PipelineRun& run,
       RemainingWork work,
       BuildRemainingSpec(run.spec, ProgressOf(record, run, moving), PipelineHours(record), spent));
   planner::PlannerOptions options = options_.planner;
-  options.excluded = blocklist_.Active(Now());
+  for (std::string& blocked : blocklist_.Active(Now())) options.excluded.push_back(blocked);
   SKY_ASSIGN_OR_RETURN(planner::Plan plan, plans_.Plan(work.spec, options));
   if (plan.status == planner::PlanStatus::kInfeasible && work.spec.deadline_hours) {
     (void)Event(
@@ -129,7 +129,7 @@ Status Executor::Impl::ExplainOnDemandSwitch(const PipelineRecord& record,
   planner::PipelineSpec relaxed = work.spec;
   relaxed.deadline_hours.reset();
   planner::PlannerOptions options = options_.planner;
-  options.excluded = blocklist_.Active(Now());
+  for (std::string& blocked : blocklist_.Active(Now())) options.excluded.push_back(blocked);
   auto by_price = plans_.Plan(relaxed, options);
   std::set<std::string> spot_by_price;
   if (by_price.ok()) {

@@ -3,118 +3,20 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <set>
 #include <string_view>
+#include <vector>
+
+#include "broker/executor/container_run.h"
+#include "broker/executor/startup_script_body.h"
 
 namespace sky::broker {
 namespace {
 
-// The fixed part of the script; the settings it reads (sky_url, sky_token, sky_command,
-// sky_tick, sky_ticks_per_beat, sky_tail_lines, sky_backoffs, sky_env) are rendered above it.
-// Kept to POSIX tools and bash 3.2 (macOS, Amazon Linux 2) and tested with mawk, the most
-// limited awk on common images.
-constexpr std::string_view kScriptBody = R"SKY(
-sky_dir=$(mktemp -d) || { echo "skybroker: mktemp -d failed" >&2; exit 1; }
-sky_log="$sky_dir/log"
-sky_progress="$sky_dir/progress"
-sky_checkpoint="$sky_dir/checkpoint"
-sky_auth="$sky_dir/auth"
-sky_body="$sky_dir/body"
-trap 'rm -f "$sky_auth"' EXIT
-# printf is a builtin: the token never appears on a command line.
-printf 'Authorization: Bearer %s\n' "$sky_token" >"$sky_auth" || exit 1
-unset sky_token
-: >>"$sky_log"
-
-# Prints the first word of file $1 when it is a decimal number within 0..1.
-sky_fraction() {
-  [ -f "$1" ] || return 1
-  head -c 64 "$1" 2>/dev/null | LC_ALL=C awk '
-    NR == 1 { if ($1 ~ /^([0-9]+|[0-9]*\.[0-9]+)([eE][-+]?[0-9]+)?$/) {
-                v = $1 + 0; if (v >= 0 && v <= 1) { printf "%.6g", v; ok = 1 } }
-              exit }
-    END { exit !ok }'
-}
-
-# Writes the JSON body: progress and checkpoint when known, then the fields in $1.
-sky_write_body() {
-  local fields='' v
-  if v=$(sky_fraction "$sky_progress"); then fields="\"progress\":$v"; fi
-  if v=$(sky_fraction "$sky_checkpoint"); then fields="${fields:+$fields,}\"checkpoint\":$v"; fi
-  if [ -n "$1" ]; then fields="${fields:+$fields,}$1"; fi
-  printf '{%s}' "$fields" >"$sky_body"
-}
-
-# POSTs the body and prints the HTTP status (000 when none); fails unless it was 2xx.
-# `Expect:` stops older curls from pausing a second for a 100-continue before large bodies.
-sky_post() {
-  curl -fsS -o /dev/null -w '%{http_code}' --connect-timeout 5 --max-time 15 \
-    -H @"$sky_auth" -H 'Content-Type: application/json' -H 'Expect:' \
-    --data-binary @"$sky_body" "$sky_url"
-}
-
-# Drops invalid UTF-8 (the broker's JSON parser rejects it); without iconv, every non-ASCII
-# byte becomes '?'.
-sky_valid_utf8() {
-  if command -v iconv >/dev/null 2>&1; then
-    iconv -c -f UTF-8 -t UTF-8 2>/dev/null
-  else
-    LC_ALL=C tr '\200-\377' '?'
-  fi
-}
-
-# The log's last lines as the contents of a JSON string. Of a line rewritten with carriage
-# returns (progress bars) only the last rewrite is kept.
-sky_log_tail() {
-  tail -n "$sky_tail_lines" "$sky_log" 2>/dev/null | tail -c 16384 | tr -d '\000' |
-    sky_valid_utf8 | LC_ALL=C awk '
-    BEGIN { for (i = 1; i < 32; i++) esc[sprintf("%c", i)] = sprintf("\\u%04x", i)
-            esc["\b"] = "\\b"; esc["\f"] = "\\f"; esc["\t"] = "\\t"; esc["\r"] = "\\r"
-            esc["\""] = "\\\""; esc["\\"] = "\\\\" }
-    { sub(/\r+$/, ""); n = split($0, parts, "\r"); s = (n > 0 ? parts[n] : ""); out = ""
-      while (match(s, /[\001-\037"\\]/)) {
-        out = out substr(s, 1, RSTART - 1) esc[substr(s, RSTART, 1)]
-        s = substr(s, RSTART + 1) }
-      printf "%s%s%s", (NR > 1 ? "\\n" : ""), out, s }'
-}
-
-sky_run() {
-  sky_env
-  export SKY_PROGRESS_FILE="$sky_progress" SKY_CHECKPOINT_FILE="$sky_checkpoint"
-  exec bash -c "$sky_command"
-}
-sky_run </dev/null >>"$sky_log" 2>&1 &
-sky_pid=$!
-
-sky_ticks=0
-while kill -0 "$sky_pid" 2>/dev/null; do
-  sleep "$sky_tick"
-  sky_ticks=$((sky_ticks + 1))
-  if [ "$sky_ticks" -ge "$sky_ticks_per_beat" ] && kill -0 "$sky_pid" 2>/dev/null; then
-    sky_ticks=0
-    sky_write_body '' && sky_post >/dev/null
-  fi
-done
-wait "$sky_pid"
-sky_code=$?
-
-# The final report, retried: the broker may be restarting. A 4xx (other than timeout or
-# throttling) is the broker's answer (e.g. a superseded token): retrying cannot change it.
-sky_write_body "\"exit_code\":$sky_code,\"log_tail\":\"$(sky_log_tail)\""
-for sky_wait in $sky_backoffs ''; do
-  sky_status=$(sky_post) && break
-  case "$sky_status" in
-    408 | 429) ;;
-    4??) echo "skybroker: final report rejected (HTTP $sky_status)" >&2; break ;;
-  esac
-  if [ -z "$sky_wait" ]; then echo "skybroker: final report not delivered" >&2; break; fi
-  sleep "$sky_wait"
-done
-exit "$sky_code"
-)SKY";
-
 constexpr double kMinIntervalSeconds = 0.1;
 constexpr double kMaxIntervalSeconds = 86400;
 constexpr int kMaxFinalAttempts = 100;
+constexpr int kMaxUploadAttempts = 20;
 constexpr long long kMaxBackoffMillis = 60'000;
 
 // `value` within lo..hi; `fallback` when it is NaN (which std::clamp would pass through).
@@ -129,13 +31,6 @@ std::string FormatMillis(long long millis) {
   return std::to_string(millis / 1000) + "." + fraction;
 }
 
-bool IsShellName(const std::string& name) {
-  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return c == '_' || std::isalnum(static_cast<unsigned char>(c));
-  });
-}
-
 // The heartbeat loop wakes at least once a second (so the exit is noticed quickly) and posts
 // every `ticks_per_beat` wake-ups.
 std::string RenderTiming(double interval_seconds) {
@@ -146,18 +41,23 @@ std::string RenderTiming(double interval_seconds) {
          "\nsky_ticks_per_beat=" + std::to_string(ticks_per_beat) + "\n";
 }
 
-// The waits between tries of the final report, as a space-separated list.
-std::string RenderBackoffs(const StartupScriptParams& params) {
-  const int attempts = std::clamp(params.final_post_attempts, 1, kMaxFinalAttempts);
-  const double first = ClampOr(params.final_retry_backoff_seconds, 0.01, 60.0, 1);
-  long long wait_millis = std::llround(first * 1000);
+// The waits between `attempts` tries, the first `first_seconds` (clamped to 0.01..60, NaN
+// counting as `fallback`), doubled per retry up to 60 s, as a space-separated list.
+std::string RenderWaits(int attempts, double first_seconds, double fallback) {
+  long long wait_millis = std::llround(ClampOr(first_seconds, 0.01, 60.0, fallback) * 1000);
   std::string waits;
   for (int i = 1; i < attempts; ++i) {
     if (!waits.empty()) waits += ' ';
     waits += FormatMillis(wait_millis);
     wait_millis = std::min(wait_millis * 2, kMaxBackoffMillis);
   }
-  return "sky_backoffs=" + ShellQuote(waits) + "\n";
+  return waits;
+}
+
+std::string RenderBackoffs(const StartupScriptParams& params) {
+  const int attempts = std::clamp(params.final_post_attempts, 1, kMaxFinalAttempts);
+  return "sky_backoffs=" +
+         ShellQuote(RenderWaits(attempts, params.final_retry_backoff_seconds, 1)) + "\n";
 }
 
 std::string RenderEnvFunction(const std::map<std::string, std::string>& env) {
@@ -168,7 +68,64 @@ std::string RenderEnvFunction(const std::map<std::string, std::string>& env) {
   return text + "}\n";
 }
 
+std::string Assign(const std::string& name, const std::string& value) {
+  return name + "=" + ShellQuote(value) + "\n";
+}
+
+// sky_identity exports the instance-identity remotes; sky_inputs copies every input.
+std::string RenderDataFunctions(const ScriptData& data) {
+  std::string text = "sky_identity() {\n  :\n";
+  for (const auto& [key, value] : data.identity_remotes) {
+    if (IsShellName(key)) text += "  export " + Assign("RCLONE_CONFIG_" + key, value);
+  }
+  text += "}\nsky_inputs() {\n  :\n";
+  for (const ScriptInput& input : data.inputs) {
+    text += "  sky_input " + ShellQuote(input.name) + " " + ShellQuote(input.from.uri) + " " +
+            ShellQuote(input.from.rclone_path) + " || return 1\n";
+  }
+  return text + "}\n";
+}
+
+// The data plane's settings; all empty (sky_data='') when there is no output path.
+std::string RenderData(const ScriptData& data) {
+  const bool on = !data.output.rclone_path.empty();
+  const ScriptData none;
+  const ScriptData& d = on ? data : none;
+  const bool restore = !d.restore.uri.empty() && !d.restore.rclone_path.empty();
+  const int attempts = std::clamp(d.upload_attempts, 1, kMaxUploadAttempts);
+  std::string text = Assign("sky_data", on ? "1" : "");
+  text += Assign("sky_output_path", d.output.rclone_path);
+  text += Assign("sky_output_uri", d.output.uri);
+  text += Assign("sky_checkpoints_path", d.checkpoints.rclone_path);
+  text += Assign("sky_checkpoints_uri", d.checkpoints.uri);
+  text += Assign("sky_restore_path", restore ? d.restore.rclone_path : "");
+  text += Assign("sky_restore_uri", restore ? d.restore.uri : "");
+  text += Assign("sky_creds_url", d.credentials_url);
+  text += Assign("sky_upload_waits", RenderWaits(attempts, d.upload_backoff_seconds, 2));
+  text += "sky_upload_tries=" + std::to_string(attempts) + "\n";
+  return text + RenderDataFunctions(d);
+}
+
+// sky_image plus, with an image, the functions that run setup and command in it.
+std::string RenderContainer(const StartupScriptParams& params) {
+  if (params.container.image.empty()) return Assign("sky_image", "");
+  std::set<std::string> names = {"SKY_PROGRESS_FILE", "SKY_CHECKPOINT_FILE", "SKY_INPUTS",
+                                 "SKY_OUTPUT_DIR",    "SKY_CHECKPOINT_DIR",  "SKY_RESUME_FROM"};
+  for (const auto& [name, value] : params.env) {
+    if (IsShellName(name)) names.insert(name);
+  }
+  return Assign("sky_image", params.container.image) +
+         RenderContainerRun(params.container, std::vector<std::string>(names.begin(), names.end()));
+}
+
 }  // namespace
+
+bool IsShellName(const std::string& name) {
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return c == '_' || std::isalnum(static_cast<unsigned char>(c));
+  });
+}
 
 std::string ShellQuote(const std::string& value) {
   std::string quoted = "'";
@@ -192,11 +149,16 @@ std::string RenderStartupScript(const StartupScriptParams& params) {
   script += "sky_url=" + ShellQuote(params.heartbeat_url) + "\n";
   script += "sky_token=" + ShellQuote(params.token) + "\n";
   script += "sky_command=" + ShellQuote(params.command) + "\n";
+  script += Assign("sky_setup", params.setup);
   script += RenderTiming(params.heartbeat_interval_seconds);
   script += "sky_tail_lines=" + std::to_string(std::max(0, params.log_tail_lines)) + "\n";
   script += RenderBackoffs(params);
   script += RenderEnvFunction(params.env);
-  script += kScriptBody;
+  script += RenderData(params.data);
+  script += RenderContainer(params);
+  script += script_body::kHelpers;
+  script += script_body::kData;
+  script += script_body::kMain;
   return script;
 }
 

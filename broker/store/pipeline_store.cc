@@ -54,6 +54,19 @@ constexpr storage::Migration kMigrations[] = {
      "CREATE INDEX events_pipeline ON events(pipeline_id, seq);"
      "CREATE INDEX pipelines_created ON pipelines(created_at, id);"
      "CREATE INDEX pipelines_tenant ON pipelines(tenant, created_at, id);"},
+    // 3: the data plane: where a stage's last complete checkpoint and its outputs are stored,
+    // and every transfer's bytes, seconds and dollars.
+    {3,
+     "ALTER TABLE stages ADD COLUMN checkpoint_uri TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE stages ADD COLUMN checkpoint_location TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE stages ADD COLUMN output_uri TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE stages ADD COLUMN output_location TEXT NOT NULL DEFAULT '';"
+     "CREATE TABLE transfers ("
+     "  seq INTEGER PRIMARY KEY AUTOINCREMENT, pipeline_id TEXT NOT NULL REFERENCES pipelines(id),"
+     "  stage TEXT NOT NULL, attempt INTEGER NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL,"
+     "  uri TEXT NOT NULL, src TEXT NOT NULL, dst TEXT NOT NULL, bytes INTEGER NOT NULL,"
+     "  seconds REAL NOT NULL, usd REAL NOT NULL, at REAL NOT NULL);"
+     "CREATE INDEX transfers_pipeline ON transfers(pipeline_id, seq);"},
 };
 
 constexpr char kInsertPipeline[] =
@@ -83,7 +96,8 @@ constexpr char kSelectPipeline[] =
     " FROM pipelines WHERE id = ?1";
 constexpr char kSelectStages[] =
     "SELECT name, state, attempt, offer_id, instance_id, idempotency_key, cost_usd, progress,"
-    " checkpoint, failures, log_tail, token_hash, last_heartbeat_at"
+    " checkpoint, failures, log_tail, token_hash, last_heartbeat_at, checkpoint_uri, output_uri,"
+    " output_location, checkpoint_location"
     " FROM stages WHERE pipeline_id = ?1 ORDER BY rowid";
 constexpr char kSelectNonTerminal[] =
     "SELECT id FROM pipelines WHERE state NOT IN ('succeeded', 'failed', 'cancelled')"
@@ -268,6 +282,10 @@ Status PipelineStore::LoadStages(PipelineRecord& pipeline) {
     stage.log_tail = select.Text(10);
     stage.token_hash = select.Text(11);
     stage.last_heartbeat_at = select.Double(12);
+    stage.checkpoint_uri = select.Text(13);
+    stage.output_uri = select.Text(14);
+    stage.output_location = select.Text(15);
+    stage.checkpoint_location = select.Text(16);
     pipeline.stages.push_back(std::move(stage));
   }
 }

@@ -445,8 +445,20 @@ TEST_F(ContractE2eTest, HeartbeatsNeedTheStagesToken) {
   Expect(Main(), Post(heartbeat, token, report), 204);
   Expect(Main(), Post(heartbeat, "skst_" + std::string(64, '0'), report), 401);
   Expect(Main(), Post("/v1/pipelines/p-000000000000/stages/work/heartbeat", token, report), 404);
+  // The storage credentials: text for the stage's token, refused to any other.
+  const std::string credentials = location + "/stages/work/storage-credentials";
+  Expect(Main(), Get(credentials, token), 200);
+  Expect(Main(), Get(credentials, user), 401);
   Expect(Main(), Make("DELETE", location, user), 200);
   Expect(Main(), Post(heartbeat, token, report), 409);  // the stage no longer runs
+  Expect(Main(), Get(credentials, token), 409);
+}
+
+TEST_F(ContractE2eTest, LocalPreemptionIsAnAdminCall) {
+  const std::string path = "/v1/admin/local/instances/local-00000001/preempt";
+  Expect(Main(), Post(path, Token("acme:user"), ""), 403);
+  // This server runs the sim only: no local provider, so no such instance.
+  Expect(Main(), Post(path, Token("acme:admin"), ""), 404);
 }
 
 TEST_F(ContractE2eTest, ReplaysRunAsOperations) {

@@ -190,6 +190,56 @@ TEST_F(SecurityE2eTest, NoSecretInAnyLogLineAfterAFullRun) {
   }
 }
 
+// The broker's storage credentials (README "Data"): serve's RCLONE_CONFIG_* variables reach
+// only the instance of a stage attempt, with that attempt's token; no log line, database byte
+// or other API answer holds them.
+TEST_F(SecurityE2eTest, StorageCredentialsReachOnlyTheirStageAndAreNeverLoggedStoredOrShown) {
+  ASSERT_TRUE(serve_.Stop());
+  const std::string key_id = "SKYTESTKEYID7Q4ZP2W8";
+  const std::string secret = "sky-storage-secret-3b7e0c51d9a24f68";
+  setenv("RCLONE_CONFIG_S3_TYPE", "s3", 1);
+  setenv("RCLONE_CONFIG_S3_ACCESS_KEY_ID", key_id.c_str(), 1);
+  setenv("RCLONE_CONFIG_S3_SECRET_ACCESS_KEY", secret.c_str(), 1);
+  ASSERT_TRUE(StartSecureServe({})) << serve_.Errors();
+  const std::string a = CreateToken("a", "user");
+  const auto [id, stage_token] = RunningLongPipeline(a);
+  ASSERT_FALSE(stage_token.empty());
+  const std::string path = "/v1/pipelines/" + id + "/stages/work/storage-credentials";
+  const Reply handed = Send({path, "", stage_token});
+  EXPECT_EQ(handed.code, 200) << handed.text;
+  EXPECT_NE(handed.text.find("export RCLONE_CONFIG_S3_SECRET_ACCESS_KEY='" + secret + "'"),
+            std::string::npos)
+      << handed.text;
+  EXPECT_NE(handed.LowerHeaders().find("cache-control: no-store"), std::string::npos);
+  for (const std::string& other : {std::string(), a, admin_, std::string(kBogusToken)}) {
+    const Reply refused = Send({path, "", other});
+    EXPECT_EQ(refused.code, 401) << "a non-stage token got the credentials";
+    EXPECT_EQ(refused.text.find(secret), std::string::npos);
+  }
+  std::string shown = Get("/v1/pipelines/" + id, a).text + Get("/v1/pipelines", a).text +
+                      Get("/v1/pipelines/" + id + "/events", a).text +
+                      Get("/metrics", admin_).text + Get("/openapi.json").text;
+  shown += Exec("status " + id + " --server " + serve_.base() + " --token " + a).out;
+  ASSERT_TRUE(serve_.Stop());  // the WAL is checkpointed into the file
+  std::map<std::string, std::string> places = {{"API answers and CLI output", shown}};
+  for (const std::string& name :
+       {std::string("access.log"), std::string("token.err"), Log(1), Log(1) + ".err"}) {
+    places[name] = ReadFile(name.front() == '/' ? fs::path(name) : dir_ / name);
+  }
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    places["database" + std::string(suffix)] = ReadFile(DbPath() + suffix);
+  }
+  EXPECT_NE(places["access.log"].find("/storage-credentials"), std::string::npos);
+  for (const auto& [where, text] : places) {
+    EXPECT_EQ(text.find(secret), std::string::npos) << "the storage secret in " << where;
+    EXPECT_EQ(text.find(key_id), std::string::npos) << "the storage key id in " << where;
+  }
+  for (const char* name : {"RCLONE_CONFIG_S3_TYPE", "RCLONE_CONFIG_S3_ACCESS_KEY_ID",
+                           "RCLONE_CONFIG_S3_SECRET_ACCESS_KEY"}) {
+    unsetenv(name);
+  }
+}
+
 // Pipelines: auth_e2e_test TenantsSeeAndCancelOnlyTheirOwnPipelines (get, events, cancel,
 // list, CLI). Here what it does not cover: operations, replays and stage tokens.
 TEST_F(SecurityE2eTest, TenantsCannotReachEachOthersOperationsReplaysOrStages) {
@@ -261,10 +311,12 @@ TEST_F(SecurityE2eTest, EveryProtectedRouteRefusesMissingLowerAndForeignTokens) 
   const std::string replay = PostId("/v1/replays", kReplay, tokens["a:user"], 202);
   std::string offer = Get("/v1/offers?limit=1", tokens["a:viewer"]).body["offers"][0]["id"];
   offer = std::regex_replace(offer, std::regex("/"), "%2F");
-  const std::vector<ProtectedRoute> routes = ProtectedRoutes({{"/v1/pipelines/", pipeline},
-                                                              {"/v1/operations/", plan},
-                                                              {"/v1/replays/", replay},
-                                                              {"/v1/offers/", offer}});
+  const std::vector<ProtectedRoute> routes =
+      ProtectedRoutes({{"/v1/pipelines/", pipeline},
+                       {"/v1/operations/", plan},
+                       {"/v1/replays/", replay},
+                       {"/v1/offers/", offer},
+                       {"/v1/admin/local/instances/", "local-00000001"}});
   EXPECT_GE(routes.size(), 16u)
       << "api/http/openapi.json lists fewer protected operations than expected";
   for (const ProtectedRoute& r : routes) {

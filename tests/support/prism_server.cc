@@ -1,10 +1,7 @@
 #include "tests/support/prism_server.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,7 +13,7 @@
 #include <sstream>
 #include <thread>
 
-extern char** environ;
+#include "tests/support/process_group.h"
 
 namespace sky::providers::prism {
 namespace {
@@ -53,50 +50,6 @@ bool Accepts(int port) {
   const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
   close(fd);
   return ok;
-}
-
-std::string ReadTail(const std::string& path, size_t bytes) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  const std::string all = text.str();
-  return all.size() > bytes ? all.substr(all.size() - bytes) : all;
-}
-
-void StopGroup(pid_t pid) {
-  kill(-pid, SIGTERM);
-  const auto deadline = Clock::now() + std::chrono::seconds(5);
-  while (Clock::now() < deadline) {
-    if (waitpid(pid, nullptr, WNOHANG) == pid) {
-      kill(-pid, SIGKILL);  // any child Prism left behind
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  kill(-pid, SIGKILL);
-  waitpid(pid, nullptr, 0);
-}
-
-Result<pid_t> Spawn(const std::vector<std::string>& args, const std::string& log_path) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_TRUNC, 0600);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-  posix_spawnattr_setpgroup(&attr, 0);  // its own group, so the stop reaches node's children
-  std::vector<char*> argv;
-  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  const int rc = posix_spawn(&pid, args[0].c_str(), &actions, &attr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0)
-    return Status::Unavailable("cannot start " + args[0] + ": errno " + std::to_string(rc));
-  return pid;
 }
 
 // A key as a JSON pointer token (RFC 6901): '~' -> "~0", '/' -> "~1".
@@ -194,11 +147,11 @@ Result<std::unique_ptr<PrismServer>> PrismServer::Launch(std::vector<std::string
   const int log_fd = mkstemp(log_template);
   if (log_fd < 0) return Status::Unavailable("cannot create Prism's log file");
   close(log_fd);
-  SKY_ASSIGN_OR_RETURN(pid_t pid, Spawn(args, log_template));
+  SKY_ASSIGN_OR_RETURN(pid_t pid, sky::testing::SpawnProcessGroup(args, log_template));
   const auto deadline = Clock::now() + std::chrono::seconds(90);
   while (Clock::now() < deadline) {
     if (waitpid(pid, nullptr, WNOHANG) == pid) {
-      const std::string tail = ReadTail(log_template, 2000);
+      const std::string tail = sky::testing::ReadFileTail(log_template, 2000);
       unlink(log_template);
       return Status::Unavailable("Prism exited while starting: " + tail);
     }
@@ -211,13 +164,15 @@ Result<std::unique_ptr<PrismServer>> PrismServer::Launch(std::vector<std::string
 }
 
 PrismServer::~PrismServer() {
-  StopGroup(pid_);
+  sky::testing::StopProcessGroup(pid_);
   unlink(log_path_.c_str());
 }
 
 std::string PrismServer::BaseUrl() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
-std::string PrismServer::LogTail(size_t bytes) const { return ReadTail(log_path_, bytes); }
+std::string PrismServer::LogTail(size_t bytes) const {
+  return sky::testing::ReadFileTail(log_path_, bytes);
+}
 
 Result<HttpResponse> PrismCheckingClient::Send(const HttpRequest& request) {
   HttpRequest sent = request;

@@ -30,11 +30,23 @@ function header(view, onCancel) {
       ['Id', h('code', { text: view.id })],
       ['Cost so far', usd(view.cost.actual_usd)],
       ['Plan estimate', usd(view.cost.estimated_usd)],
+      ['Compute', `${usd(view.cost.compute_actual_usd || 0)} actual / ${usd(view.cost.compute_estimated_usd || 0)} planned`],
+      ['Egress', `$${(view.cost.egress_actual_usd || 0).toFixed(4)} actual / $${(view.cost.egress_estimated_usd || 0).toFixed(4)} planned` +
+        (view.data ? ` (${bytes(view.data.bytes_in)} in, ${bytes(view.data.bytes_out)} out)` : '')],
       ['Stages done', `${view.stages_succeeded} / ${view.stages_total}`],
       ['Deadline slack', slack === null ? 'no deadline' : `${slack >= 0 ? '+' : '−'}${hours(Math.abs(slack))} ` +
         `(deadline ${hours(plan.deadline_hours)}, plan ${hours(plan.makespan_hours)})`],
       ['Broker time', utc(view.now_unix)]]),
     live ? h('button', { type: 'button', class: 'danger', id: 'pipeline-cancel', on: { click: onCancel } }, 'Cancel pipeline') : null);
+}
+
+// Powers of 1000, as transfers are priced per 10^9 bytes.
+function bytes(n) {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let value = n || 0;
+  let unit = 0;
+  while (value >= 1000 && unit + 1 < units.length) { value /= 1000; unit += 1; }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 function stagesTable(view) {

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sky/broker/data_plane.h"
 #include "sky/broker/market_policy.h"
 #include "sky/broker/pipeline_store.h"
 #include "sky/broker/plan_service.h"
@@ -78,6 +79,18 @@ struct ExecutorOptions {
   const MarketPolicy* market_policy = nullptr;
   // With a market policy: tells spot capacity without launching. Not owned. Default: null.
   const CapacityProbe* capacity_probe = nullptr;
+  // Object storage per place and the storage credentials (sky/broker/data_plane.h). Default:
+  // none (stages move no data; the simulated cloud never does).
+  DataPlaneOptions data;
+};
+
+// One transfer an instance's startup script reports (README "Data").
+struct TransferReport {
+  std::string kind;  // input | restore | checkpoint | output
+  std::string name;  // the input's name, the checkpoint's sequence number, or ""
+  std::string uri;   // the storage side
+  int64_t bytes = 0;
+  double seconds = 0;
 };
 
 // What a heartbeat (or a provider's relayed agent report) says about a stage attempt.
@@ -86,14 +99,23 @@ struct HeartbeatReport {
   std::optional<double> checkpoint;  // 0..1
   std::optional<int> exit_code;
   std::string log_tail;
+  // Data plane: a checkpoint is reported only once its upload finished, with its URI.
+  std::optional<int64_t> checkpoint_seq;
+  std::string checkpoint_uri;
+  std::vector<TransferReport> transfers;
+  bool restore_failed = false;     // the resume restarted from zero
+  std::vector<std::string> notes;  // for the event log
+  std::string outputs_uri;         // set once $SKY_OUTPUT_DIR is stored (final report)
+  std::string data_error;          // a missing input or a failed upload (final report)
 };
 
 // A pipeline as the API shows it: the record, its attempts, actual and planned cost.
 struct PipelineView {
   PipelineRecord record;
   std::vector<AttemptRecord> attempts;
-  double actual_cost_usd = 0;     // every attempt's instance-seconds x its price
-  double estimated_cost_usd = 0;  // the plan's total (0 before planning)
+  double actual_cost_usd = 0;             // every attempt's instance-seconds x its price
+  double estimated_cost_usd = 0;          // the plan's total (0 before planning)
+  std::vector<TransferRecord> transfers;  // the data plane's, oldest first
 };
 
 class Executor {
@@ -126,6 +148,12 @@ class Executor {
   // not provisioning or running; InvalidArgument for a progress/checkpoint outside 0..1.
   Status Heartbeat(const std::string& pipeline_id, const std::string& stage, std::string_view token,
                    const HeartbeatReport& report);
+
+  // The storage credentials for the instance of a stage attempt: one `export NAME='value'`
+  // line per RCLONE_CONFIG_* variable of DataPlaneOptions::rclone_env (possibly none). Errors
+  // as Heartbeat (the same token check); never logged.
+  Result<std::string> StorageCredentials(const std::string& pipeline_id, const std::string& stage,
+                                         std::string_view token);
 
   // The pipeline with attempts and costs. NotFound for an unknown id.
   Result<PipelineView> Get(const std::string& pipeline_id);

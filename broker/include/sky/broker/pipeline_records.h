@@ -26,6 +26,30 @@ struct StageRecord {
   std::string log_tail;          // the last lines the command wrote (last report)
   std::string token_hash;        // hash of the current attempt's heartbeat token
   double last_heartbeat_at = 0;  // 0: never
+  // Data plane (README "Data"): the last complete checkpoint's URI ("" when none) and the place
+  // that stored it, and where the stage's outputs are stored once it succeeded.
+  std::string checkpoint_uri;
+  std::string checkpoint_location;  // "provider:region[:zone]"
+  std::string output_uri;
+  std::string output_location;
+};
+
+// One transfer of the data plane: what moved, how much, how long, and what it cost at the
+// network model's price of the pair (src -> dst, "provider:region[:zone]").
+struct TransferRecord {
+  int64_t seq = 0;  // increasing over the whole store (0 before it is stored)
+  std::string pipeline_id;
+  std::string stage;
+  int64_t attempt = 0;
+  // input | restore | checkpoint | output (by the instance) | delivery (by the broker).
+  std::string kind;
+  std::string name;  // the input's name, the checkpoint's sequence number, or ""
+  std::string uri;   // the storage side
+  std::string src, dst;
+  int64_t bytes = 0;
+  double seconds = 0;
+  double usd = 0;
+  double at = 0;
 };
 
 // One launch of a stage on one offer: a row is written before the provider call.

@@ -104,6 +104,23 @@ class PipelineStore {
   // 0..1 (or NaN); NotFound for an unknown pipeline or stage.
   Status SetStageProgress(const std::string& pipeline_id, const std::string& stage, double progress,
                           double checkpoint, const std::string& log_tail, double at);
+  // --- Data plane (schema version 3) ---
+
+  // Sets the stage's last complete checkpoint (fraction, URI and the place that stored it; ""
+  // for none: a restart from zero), unlike SetStageProgress also lowering it. InvalidArgument
+  // for a checkpoint outside 0..1; NotFound for an unknown pipeline or stage.
+  Status SetStageCheckpoint(const std::string& pipeline_id, const std::string& stage,
+                            double checkpoint, const std::string& checkpoint_uri,
+                            const std::string& checkpoint_location);
+  // Records where a stage's outputs are stored. NotFound for an unknown pipeline or stage.
+  Status SetStageOutput(const std::string& pipeline_id, const std::string& stage,
+                        const std::string& output_uri, const std::string& output_location);
+  // Appends transfers (their seq is assigned), in one transaction. InvalidArgument for an empty
+  // kind or negative bytes; NotFound for an unknown pipeline.
+  Status RecordTransfers(const std::vector<TransferRecord>& transfers);
+  // The transfers of a pipeline, oldest first. NotFound for an unknown id.
+  Result<std::vector<TransferRecord>> Transfers(const std::string& pipeline_id);
+
   // Counts one more non-zero exit of the stage and returns the new count. NotFound for an
   // unknown pipeline or stage.
   Result<int64_t> AddStageFailure(const std::string& pipeline_id, const std::string& stage);

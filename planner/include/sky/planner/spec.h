@@ -36,12 +36,21 @@ struct StageSpec {
   double output_gb = 0;
   std::optional<double> checkpoint_minutes;
   std::string command;  // what the instance runs (executor); the planner ignores it
+  // The data plane (executor): `setup` runs once before `command` (shell; empty: none), `env`
+  // is added to the environment of both (names are shell names not starting with SKY_), and
+  // `image`, when set, is the container image both run in. (The `{}` of these fields and of
+  // InputSpec::uri keep aggregate initialisers written before they existed warning-free.)
+  std::string setup{};
+  std::map<std::string, std::string> env{};
+  std::string image{};
+  std::optional<double> checkpoint_gb{};  // expected checkpoint size, for migration costs
 };
 
 struct InputSpec {
   std::string name;
   double size_gb = 0;
   RegionId location;  // "provider:region"
+  std::string uri{};  // where the data is (sky/types/object_uri.h), normalised; empty: not given
 };
 
 struct LinkCost {
@@ -89,6 +98,8 @@ struct PipelineSpec {
   double restart_minutes = 12;
   std::vector<Reservation> reservations;
   NetworkOverrides network;
+  // Keep the stages' intermediate outputs after the pipeline ends (default: deleted then).
+  bool keep_outputs = false;
 };
 
 // One validation problem, with the JSON path it concerns: `stages[1].after[0]`.

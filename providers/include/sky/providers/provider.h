@@ -100,6 +100,10 @@ struct LaunchRequest {
   std::string idempotency_key;
   std::string startup_script;
   std::map<std::string, std::string> tags;
+  // The container image the instance itself is, for providers whose instances are containers
+  // (RunPod pods, Kubernetes pods); empty: the provider's default. VM providers ignore it: the
+  // startup script runs the image there (docker or podman).
+  std::string image;
 };
 
 struct Instance {
@@ -120,6 +124,9 @@ class Provider {
   virtual ~Provider() = default;
   // "aws", "gcp", "lambda", "runpod", "sim".
   virtual std::string name() const = 0;
+  // Whether instances run the startup script (and so the data plane). The simulated cloud,
+  // which simulates the command from its tags, answers false.
+  virtual bool RunsStartupScript() const { return true; }
   // Current offers, with availability where the API reports it.
   virtual Result<std::vector<Offer>> ListOffers() = 0;
   virtual Result<Instance> Launch(const LaunchRequest& request) = 0;
@@ -138,6 +145,7 @@ class ProviderWrapper : public Provider {
  public:
   explicit ProviderWrapper(Provider& target) : target_(target) {}
   std::string name() const override { return target_.name(); }
+  bool RunsStartupScript() const override { return target_.RunsStartupScript(); }
   Result<std::vector<Offer>> ListOffers() override { return target_.ListOffers(); }
   Result<Instance> Launch(const LaunchRequest& r) override { return target_.Launch(r); }
   Result<std::vector<Instance>> Describe(const std::vector<std::string>& ids) override {

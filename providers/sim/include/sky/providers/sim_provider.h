@@ -88,6 +88,8 @@ class SimProvider final : public Provider {
   // also fail with an injected fault: Unavailable (error_rate; reason "throttled" in a
   // throttling burst) or DeadlineExceeded (timeout_rate; Launch and Terminate may have acted).
   std::string name() const override { return "sim"; }
+  // The sim simulates the command from its tags: no startup script, so no data plane.
+  bool RunsStartupScript() const override { return false; }
   Result<std::vector<Offer>> ListOffers() override;
   // NotFound for an offer it does not serve; ResourceExhausted when a trace or the offer's
   // `available` count leaves no capacity.
