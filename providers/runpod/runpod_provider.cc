@@ -166,7 +166,8 @@ Result<runpod::PodCreate> RunPodProvider::PodFor(const LaunchRequest& request) {
   runpod::PodCreate pod;
   SKY_ASSIGN_OR_RETURN(pod.name, PodName(request.idempotency_key));
   SKY_ASSIGN_OR_RETURN(pod.gpu_type_id, GpuTypeId(type->accelerator));
-  pod.image = config_.image;
+  // A stage's own image (its spec's `image`): the pod is that container; else the default.
+  pod.image = request.image.empty() ? config_.image : request.image;
   pod.gpu_count = type->gpu_count;
   pod.cloud = type->cloud;
   pod.interruptible = offer.market == Market::kSpot;

@@ -112,6 +112,18 @@ TEST_F(RunPodProviderTest, SpotLaunchResolvesTheGpuTypeAndCreatesAnInterruptible
   EXPECT_EQ(body["dockerStartCmd"], json::array({"bash", "-c", "python train.py"}));
 }
 
+// A stage with `image`: the pod is that container (the startup script runs in it directly).
+TEST_F(RunPodProviderTest, AStagesImageBecomesThePodsImage) {
+  LaunchRequest request = H100Launch("key-2", Market::kOnDemand);
+  request.image = "ghcr.io/acme/train:1.4";
+  Serve({Json(200, kCatalog), Json(200, json::array()),
+         Json(201, PodJson("pod-2", PodNameFor("key-2"), "RUNNING", false, request.tags))});
+  ASSERT_TRUE(provider_->Launch(request).ok());
+  const std::vector<RecordedRequest> requests = Requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(json::parse(requests[2].body)["imageName"], "ghcr.io/acme/train:1.4");
+}
+
 TEST_F(RunPodProviderTest, RetriedLaunchReturnsThePodWithTheKeysName) {
   Serve({Json(200, kCatalog),
          Json(200, json::array({PodJson("pod-1", PodNameFor("key-1"), "RUNNING", false)}))});
