@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 
+#include "api/provider_flags_fixture.h"
 #include "api/provider_registry.h"
 #include "sky/providers/local_provider.h"
 #include "tests/support/status_matchers.h"
@@ -14,37 +15,7 @@
 namespace sky::api {
 namespace {
 
-class LocalWiringTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    for (const char* name : {"SKYBROKER_PROVIDERS", "SKYBROKER_LOCAL_DIR", "SKYBROKER_DB"}) {
-      ::unsetenv(name);
-    }
-    auto catalog = broker::CatalogService::Open(":memory:");
-    ASSERT_TRUE(catalog.ok());
-    catalog_ = std::move(catalog).value();
-    const std::string csv = SKY_SHARED_DIR "/data/catalog/anycloud_skypilot_format/lambda/vms.csv";
-    ASSERT_TRUE(catalog_->Ingest({csv}, {}).ok());
-  }
-
-  Result<std::unique_ptr<ProviderRegistry>> Build(const std::vector<std::string>& words) {
-    FlagSpec spec;
-    AddProviderFlags(spec);
-    auto args = CliArgs::Parse(words, spec);
-    if (!args.ok()) return args.status();
-    return ProviderRegistry::FromArgs(*args, *catalog_);
-  }
-
-  Result<providers::LocalOptions> LocalOptions(const std::vector<std::string>& words) {
-    FlagSpec spec;
-    AddProviderFlags(spec);
-    auto args = CliArgs::Parse(words, spec);
-    if (!args.ok()) return args.status();
-    return LocalOptionsFromArgs(*args);
-  }
-
-  std::unique_ptr<broker::CatalogService> catalog_;
-};
+using LocalWiringTest = ProviderFlagsTest;
 
 TEST_F(LocalWiringTest, PlacesFlagSetsThePlacesAndDefaultsToTheThree) {
   auto defaults = LocalOptions({});

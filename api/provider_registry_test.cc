@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "api/local_wiring.h"
+#include "api/provider_flags_fixture.h"
 #include "sky/providers/local_provider.h"
 #include "sky/providers/sim_provider.h"
 #include "tests/support/status_matchers.h"
@@ -17,41 +18,7 @@ namespace sky::api {
 namespace {
 
 // Runs with the provider variables cleared, over the real Lambda catalog (SkyPilot format).
-class ProviderRegistryTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    for (const char* name : {"SKYBROKER_PROVIDERS", "SKYBROKER_LAMBDA_ENDPOINT", "LAMBDA_API_KEY",
-                             "RUNPOD_API_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-                             "AWS_SESSION_TOKEN", "AWS_PROFILE", "GOOGLE_APPLICATION_CREDENTIALS",
-                             "SKYBROKER_GCP_ZONES", "SKYBROKER_LOCAL_DIR", "SKYBROKER_DB"}) {
-      ::unsetenv(name);
-    }
-    ::setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/sky/credentials", 1);
-    auto catalog = broker::CatalogService::Open(":memory:");
-    ASSERT_TRUE(catalog.ok());
-    catalog_ = std::move(catalog).value();
-    const std::string csv = SKY_SHARED_DIR "/data/catalog/anycloud_skypilot_format/lambda/vms.csv";
-    ASSERT_TRUE(catalog_->Ingest({csv}, {}).ok());
-  }
-
-  Result<std::unique_ptr<ProviderRegistry>> Build(const std::vector<std::string>& words) {
-    FlagSpec spec;
-    AddProviderFlags(spec);
-    auto args = CliArgs::Parse(words, spec);
-    if (!args.ok()) return args.status();
-    return ProviderRegistry::FromArgs(*args, *catalog_);
-  }
-
-  Result<providers::LocalOptions> LocalOptions(const std::vector<std::string>& words) {
-    FlagSpec spec;
-    AddProviderFlags(spec);
-    auto args = CliArgs::Parse(words, spec);
-    if (!args.ok()) return args.status();
-    return LocalOptionsFromArgs(*args);
-  }
-
-  std::unique_ptr<broker::CatalogService> catalog_;
-};
+using ProviderRegistryTest = ProviderFlagsTest;
 
 TEST_F(ProviderRegistryTest, DefaultIsSimServingTheCatalog) {
   auto registry = Build({});

@@ -18,12 +18,15 @@
 #include <vector>
 
 #include "broker/executor/startup_script.h"
+#include "tests/support/http_call.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_http_server.h"
 
 namespace sky::broker {
 namespace {
+
+using testing::ReadFile;
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -39,13 +42,6 @@ echo "env FOO=${FOO:-unset}"
 while [ $# -gt 5 ]; do shift; done
 exec /bin/sh "$@"
 )";
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 struct RunResult {
   int exit_code = -1;

@@ -14,12 +14,15 @@
 #include <vector>
 
 #include "broker/executor/startup_script.h"
+#include "tests/support/http_call.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_http_server.h"
 
 namespace sky::broker {
 namespace {
+
+using testing::ReadFile;
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -29,13 +32,6 @@ using providers::TestHttpServer;
 
 constexpr char kToken[] = "skst_data_token_0123456789";
 constexpr char kSecret[] = "s3cr3t-storage-key-value";
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;

@@ -14,12 +14,15 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/http_call.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_http_server.h"
 
 namespace sky::broker {
 namespace {
+
+using testing::ReadFile;
 
 using nlohmann::json;
 using providers::RecordedRequest;
@@ -36,13 +39,6 @@ struct ScriptRun {
   std::string log;           // the command's log file on the "instance"
   std::string output;        // the script's own stdout and stderr
 };
-
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 class StartupScriptTest : public ::testing::Test {
  protected:

@@ -25,13 +25,6 @@ using nlohmann::json;
 // The cross-region price the specs set (both directions), $/GB of 10^9 bytes.
 constexpr double kCrossRegionUsdPerGb = 0.02;
 
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 std::string Sha256Hex(const std::string& bytes) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
@@ -176,7 +169,7 @@ class DataPlaneE2eTest : public E2eTest {
                                              const std::string& prefix) const {
     std::map<std::string, std::string> out;
     for (const std::string& key : s3_->Keys(bucket)) {
-      if (key.rfind(prefix, 0) == 0) out[key] = ReadAll(s3_->ObjectFile(bucket, key));
+      if (key.rfind(prefix, 0) == 0) out[key] = ReadFile(s3_->ObjectFile(bucket, key));
     }
     return out;
   }
