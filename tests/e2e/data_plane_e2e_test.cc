@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -300,6 +301,35 @@ TEST_F(DataPlaneE2eTest, ThreeStagesMoveRealFilesAcrossRegionsAndResumeFromAChec
   for (const json& t : view["data"]["transfers"]) egress += t["usd"].get<double>();
   EXPECT_NEAR(view["cost"]["egress_actual_usd"].get<double>(), egress, 1e-12);
   EXPECT_GT(view["cost"]["egress_estimated_usd"].get<double>(), 0);
+}
+
+TEST_F(DataPlaneE2eTest, BadDataFieldsAre400sWithTheirPathsAndUncoveredPlacesAreSaidOnce) {
+  ASSERT_TRUE(Serve()) << serve_.Errors();
+  // The storage map covers local only: every other catalog place is left out, said once.
+  EXPECT_NE(serve_.Errors().find("have no --storage route and are left out of plans"),
+            std::string::npos)
+      << serve_.Errors();
+  json spec = PipelineSpec("bad", false);
+  spec["inputs"]["corpus"]["uri"] = "ftp://region-a/corpus.txt";
+  spec["stages"][1]["env"] = {{"SKY_STAGE", "x"}, {"1BAD", "y"}};
+  const Reply r = Post("/v1/pipelines", spec.dump());
+  ASSERT_EQ(r.code, 400) << r.text;
+  std::set<std::string> paths;
+  for (const json& d : r.body["error"]["details"]) paths.insert(d["path"].get<std::string>());
+  EXPECT_EQ(paths, (std::set<std::string>{"inputs.corpus.uri", "stages[1].env.SKY_STAGE",
+                                          "stages[1].env.1BAD"}))
+      << r.text;
+  // The command line says the same, exit 2.
+  const std::string file = Write("bad.json", spec.dump());
+  const ExecResult run = Exec("run " + file + " --server " + serve_.base());
+  EXPECT_EQ(run.code, 2) << run.out;
+  EXPECT_NE(run.out.find("inputs.corpus.uri"), std::string::npos) << run.out;
+}
+
+TEST_F(DataPlaneE2eTest, ABadStorageMapStopsServeNamingTheEntry) {
+  Write("storage.json", R"({"local:*": "ftp://nowhere/x"})");
+  EXPECT_FALSE(Serve());
+  EXPECT_NE(serve_.Errors().find("storage.\"local:*\""), std::string::npos) << serve_.Errors();
 }
 
 TEST_F(DataPlaneE2eTest, AKillDuringACheckpointUploadResumesFromThePreviousCompleteOne) {
