@@ -6,6 +6,7 @@
 //   executor_monitor.cc   provisioning | running: describe, heartbeats, exits, preemptions
 //   executor_recovery.cc  preempted -> recovering: re-plan the remaining work
 //   executor_reconcile.cc start-up reconcile with every provider
+//   executor_data.cc      the data plane: transfers, outputs, deliveries (pure: stage_data.h)
 // Locking: `mu_` guards the schedule and the run cache only; a pipeline is advanced by the one
 // thread that claimed it, with no lock held across store, provider or planner calls.
 
@@ -20,31 +21,12 @@
 #include <vector>
 
 #include "broker/executor/blocklist.h"
+#include "broker/executor/pipeline_run.h"
 #include "broker/executor/remaining_spec.h"
-#include "broker/executor/startup_script.h"
 #include "sky/broker/executor.h"
 #include "sky/types/mutex.h"
 
 namespace sky::broker {
-
-// What the executor keeps in memory about one pipeline besides the store's record: derived
-// values and timers that a restart may lose without harm.
-struct PipelineRun {
-  planner::PipelineSpec spec;
-  std::optional<planner::Plan> plan;
-  struct StageTimers {
-    double next_poll_at = 0;     // next describe of the live instance
-    double retry_at = 0;         // throttled: next launch or describe try
-    double backoff_seconds = 0;  // current throttling back-off (0: none)
-  };
-  std::map<std::string, StageTimers> timers;
-  // With a market policy: each stage's candidate places per market, cheapest first, found
-  // through the planner once (executor_market.cc).
-  struct MarketCandidates {
-    std::vector<Offer> spot, on_demand;
-  };
-  std::map<std::string, MarketCandidates> candidates;
-};
 
 class Executor::Impl {
  public:
@@ -72,14 +54,10 @@ class Executor::Impl {
   // Advances one claimed pipeline; returns when it wants to be looked at again (nullopt: done).
   std::optional<double> Advance(const std::string& id);
 
-  // --- executor_monitor.cc ---
+  // --- executor_monitor.cc, executor_reconcile.cc, executor_data.cc ---
   Status Heartbeat(const std::string& id, const std::string& stage, std::string_view token,
                    const HeartbeatReport& report);
-
-  // --- executor_reconcile.cc ---
   Status Recover();
-
-  // --- executor_data.cc ---
   Result<std::string> StorageCredentials(const std::string& id, const std::string& stage,
                                          std::string_view token);
 
@@ -138,7 +116,9 @@ class Executor::Impl {
   std::optional<double> WaitForMarket(const PipelineRecord& record, const StageRecord& stage,
                                       const MarketDecision& decision);
 
-  // executor_monitor.cc
+  // executor_monitor.cc (CheckStageToken: the stage when `token` is its live attempt's)
+  Result<const StageRecord*> CheckStageToken(const PipelineRecord& record, const std::string& stage,
+                                             std::string_view token);
   std::optional<double> PollStage(const PipelineRecord& record, PipelineRun& run,
                                   const StageRecord& stage);
   std::optional<double> OnInstance(const PipelineRecord& record, PipelineRun& run,
@@ -162,44 +142,19 @@ class Executor::Impl {
   Status ExplainOnDemandSwitch(const PipelineRecord& record, const planner::Plan& before,
                                const planner::Plan& after, const RemainingWork& work);
 
-  // executor_data.cc: the data plane (README "Data")
-  // Whether an attempt on `offer` moves data: storage is configured and its provider runs the
-  // startup script.
+  // executor_data.cc. DataPlaneFor: storage is configured and the offer's provider runs the
+  // startup script. ApplyDataReport stores a report's priced transfers, complete checkpoint and
+  // notes (a failed restore clears the checkpoint). StoreOutputs, after exit 0: an error unless
+  // the outputs are stored (and delivered). Purge*: retention; failures are events, not errors.
   bool DataPlaneFor(const Offer& offer) const;
-  std::optional<std::string> StoragePrefix(const std::string& location) const;
-  // What the attempt's script copies: inputs, output and checkpoint places, the restore.
-  Result<ScriptData> ScriptDataFor(const PipelineRecord& record, const PipelineRun& run,
-                                   const StageRecord& stage, int64_t attempt,
-                                   const Offer& offer) const;
-  // The place a stage input named `name` is stored in: a pipeline input's location, or the
-  // place of a predecessor's outputs.
-  std::string LocationOfInput(const PipelineRecord& record, const PipelineRun& run,
-                              const std::string& name) const;
-  // bytes x the network model's $/GB from `src` to `dst` (the spec's overrides first).
-  double TransferUsd(const PipelineRun& run, const std::string& src, const std::string& dst,
-                     int64_t bytes) const;
-  TransferRecord PriceTransfer(const PipelineRecord& record, const PipelineRun& run,
-                               const StageRecord& stage, const std::string& here,
-                               const TransferReport& report) const;
-  // Stores a report's transfers (priced), its complete checkpoint and notes; a failed restore
-  // clears the stage's checkpoint.
   Status ApplyDataReport(const PipelineRecord& record, const StageRecord& stage,
                          const HeartbeatReport& report);
-  // After exit 0 with a data plane: FailedPrecondition unless the outputs are stored (and
-  // delivered, for `outputs`); records where they are.
   Status StoreOutputs(const PipelineRecord& record, const PipelineRun& run,
                       const StageRecord& stage, const HeartbeatReport& report);
   Status Deliver(const PipelineRecord& record, const PipelineRun& run, const StageRecord& stage,
                  const std::string& from, const std::string& here, const std::string& place);
-  // Retention: a succeeded stage's checkpoints; at the pipeline's end, its intermediate data
-  // unless `keep_outputs`. Failures are events, never errors.
   void PurgeCheckpoints(const PipelineRecord& record, const StageRecord& stage);
   void PurgeIntermediateData(const PipelineRecord& record);
-
-  // executor_monitor.cc: the stage named by a heartbeat or credentials request, when `token`
-  // is its current attempt's and it is provisioning or running (errors as Heartbeat).
-  Result<const StageRecord*> CheckStageToken(const PipelineRecord& record, const std::string& stage,
-                                             std::string_view token);
 
   // executor_reconcile.cc
   Status ReconcileProvider(providers::Provider& provider,

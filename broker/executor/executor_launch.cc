@@ -6,6 +6,7 @@
 
 #include "broker/executor/container_run.h"
 #include "broker/executor/executor_impl.h"
+#include "broker/executor/stage_data.h"
 #include "broker/executor/startup_script.h"
 
 namespace sky::broker {
@@ -151,7 +152,9 @@ Result<providers::LaunchRequest> Executor::Impl::BuildLaunchRequest(const Pipeli
   script.heartbeat_interval_seconds = std::min(30.0, options_.poll_seconds);
   script.log_tail_lines = options_.log_tail_lines;
   if (DataPlaneFor(offer)) {
-    SKY_ASSIGN_OR_RETURN(script.data, ScriptDataFor(record, run, stage, attempt.attempt, offer));
+    SKY_ASSIGN_OR_RETURN(script.data,
+                         ScriptDataFor(options_.data, options_.heartbeat_base_url, record, run.spec,
+                                       stage, attempt.attempt, offer));
   }
   if (!spec.image.empty() && ProviderRunsImage(offer.provider)) {
     request.image = spec.image;  // the instance is the container
