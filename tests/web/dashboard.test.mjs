@@ -209,6 +209,12 @@ describe('dashboard', () => {
     assert.equal(view.state, 'succeeded');
     const shown = await page.$$eval('#pipeline-timeline .bar', (gs) => gs.length);
     assert.equal(shown, view.attempts.length);
+    // Planned and actual compute and egress, as the API has them (the sim moves no data).
+    const facts = await page.$$eval('.pipeline-head dl.facts div', (ds) =>
+      Object.fromEntries(ds.map((d) => [d.querySelector('dt').textContent, d.querySelector('dd').textContent])));
+    assert.match(facts['Compute'], /actual \/ .* planned/);
+    assert.equal(facts['Egress'],
+      `$${view.cost.egress_actual_usd.toFixed(4)} actual / $${view.cost.egress_estimated_usd.toFixed(4)} planned (0 B in, 0 B out)`);
     await shot('pipeline');
   });
 
