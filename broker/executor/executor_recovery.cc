@@ -61,6 +61,14 @@ std::vector<StageProgress> Executor::Impl::ProgressOf(const PipelineRecord& reco
     StageProgress p;
     p.name = stage.name;
     p.checkpoint = stage.checkpoint;
+    // Where the checkpoint is: the place that uploaded it (data plane), else where the stage
+    // last ran (a cloud's own disk or bucket there).
+    p.checkpoint_location = stage.checkpoint_location;
+    if (p.checkpoint_location.empty() && stage.checkpoint > 0) {
+      if (std::optional<Offer> last = FindOffer(stage.offer_id)) {
+        p.checkpoint_location = last->location_id();
+      }
+    }
     const planner::StagePlacement* placed = PlacementOf(run, stage.name);
     const bool live = stage.name != moving && (stage.state == StageState::kProvisioning ||
                                                stage.state == StageState::kRunning);

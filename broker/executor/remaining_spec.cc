@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "sky/planner/network.h"
 #include "sky/types/offer.h"
 
 namespace sky::broker {
@@ -74,6 +75,22 @@ void AddOutputInputs(PipelineSpec& out, const PipelineSpec& spec,
   }
 }
 
+// A resumed stage reads its checkpoint from where it is stored: the re-plan then weighs moving
+// it against staying near it (DESIGN.md "Migration": the checkpoint's transfer dollars and
+// hours).
+void AddCheckpointInput(PipelineSpec& out, StageSpec& stage, const StageProgress& p) {
+  if (!(p.checkpoint > 0) || p.checkpoint_location.empty() || !stage.checkpoint_gb ||
+      !(*stage.checkpoint_gb > 0)) {
+    return;
+  }
+  planner::InputSpec input;
+  input.name = stage.name + ".checkpoint";
+  input.size_gb = *stage.checkpoint_gb;
+  input.location = planner::RegionOf(p.checkpoint_location);
+  stage.reads.push_back(input.name);
+  out.inputs.push_back(std::move(input));
+}
+
 void ShrinkLimits(RemainingWork& work, const PipelineSpec& spec, double elapsed_hours,
                   double wait_hours, double spent_usd) {
   if (spec.deadline_hours) {
@@ -115,6 +132,7 @@ Result<RemainingWork> BuildRemainingSpec(const PipelineSpec& spec,
     if (p.kind != StageProgress::Kind::kReplan) continue;
     StageSpec stage = original;
     ScaleRuntime(stage, p.checkpoint);
+    AddCheckpointInput(work.spec, stage, p);
     wait_hours = std::max(wait_hours, CutEdges(stage, by_name, needed_outputs));
     work.spec.stages.push_back(std::move(stage));
     auto out = spec.outputs.find(original.name);

@@ -25,6 +25,8 @@ struct StageProgress {
   std::string location;        // "provider:region" (kDone, kInFlight)
   double checkpoint = 0;       // kReplan: fraction of the work already saved, 0..1
   double remaining_hours = 0;  // kInFlight: estimated hours until it finishes
+  // kReplan with a checkpoint: the place that stored it ("provider:region[:zone]"; "" unknown).
+  std::string checkpoint_location = {};
 };
 
 struct RemainingWork {
@@ -36,6 +38,8 @@ struct RemainingWork {
 
 // Builds the spec of the kReplan stages: runtimes scaled by (1 - checkpoint); a predecessor
 // that is done or in flight becomes an input "<stage>.output" of its output_gb at its location;
+// a stage resuming from a checkpoint of known place and size (`checkpoint_gb`) reads it as the
+// input "<stage>.checkpoint", so that moving it is priced (dollars and hours) like any input;
 // the deadline shrinks by `elapsed_hours` and by the longest in-flight predecessor's remaining
 // hours, the budget by `spent_usd`. InvalidArgument when `progress` does not name every stage
 // of `spec` exactly once or names no kReplan stage.

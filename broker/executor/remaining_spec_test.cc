@@ -23,6 +23,32 @@ PipelineSpec Chain() {
   return *spec;
 }
 
+TEST(RemainingSpecTest, AResumedStageReadsItsCheckpointFromWhereItIsStored) {
+  PipelineSpec spec = Chain();
+  spec.stages[1].checkpoint_gb = 20;
+  auto work = BuildRemainingSpec(spec,
+                                 {{"a", Kind::kDone, "gcp:us-east1", 0, 0},
+                                  {"b", Kind::kReplan, "", 0.5, 0, "aws:us-west-2:usw2-az1"},
+                                  {"c", Kind::kReplan, "", 0, 0}},
+                                 3.0, 0);
+  ASSERT_OK(work);
+  const PipelineSpec& s = work->spec;
+  EXPECT_EQ(s.stages[0].reads, (std::vector<std::string>{"b.checkpoint", "a.output"}));
+  ASSERT_EQ(s.inputs.size(), 2u);
+  EXPECT_EQ(s.inputs[0].name, "b.checkpoint");
+  EXPECT_EQ(s.inputs[0].location, "aws:us-west-2");
+  EXPECT_DOUBLE_EQ(s.inputs[0].size_gb, 20);
+  // Without a size, or without a checkpoint, nothing is priced.
+  spec.stages[1].checkpoint_gb.reset();
+  auto unsized = BuildRemainingSpec(spec,
+                                    {{"a", Kind::kDone, "gcp:us-east1", 0, 0},
+                                     {"b", Kind::kReplan, "", 0.5, 0, "aws:us-west-2"},
+                                     {"c", Kind::kReplan, "", 0, 0}},
+                                    3.0, 0);
+  ASSERT_OK(unsized);
+  EXPECT_EQ(unsized->spec.inputs.size(), 1u);
+}
+
 TEST(RemainingSpecTest, DonePredecessorBecomesAnInputAndRuntimesShrinkByTheCheckpoint) {
   auto work = BuildRemainingSpec(Chain(),
                                  {{"a", Kind::kDone, "gcp:us-east1", 0, 0},
