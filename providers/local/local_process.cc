@@ -7,9 +7,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <string_view>
 #include <thread>
 #include <vector>
@@ -207,6 +209,28 @@ Result<pid_t> SpawnScript(const std::string& dir, const std::string& script,
   ::close(log_fd);
   ::close(null_fd);
   return pid;
+}
+
+int KillOrphanedInstances(const std::string& root) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  int killed = 0;
+  for (const fs::directory_entry& entry : fs::directory_iterator("/proc", error)) {
+    const std::string name = entry.path().filename().string();
+    pid_t pid = 0;
+    const auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), pid);
+    if (ec != std::errc() || end != name.data() + name.size() || pid == getpid()) continue;
+    if (getpgid(pid) != pid) continue;  // not a group leader: not an instance's bash
+    std::error_code link_error;
+    const fs::path cwd = fs::read_symlink(entry.path() / "cwd", link_error);
+    if (link_error || cwd.parent_path() != fs::path(root) ||
+        cwd.filename().string().rfind("local-", 0) != 0) {
+      continue;
+    }
+    KillGroup(pid);
+    ++killed;
+  }
+  return killed;
 }
 
 void KillGroup(pid_t pgid) {

@@ -40,6 +40,13 @@ Result<pid_t> SpawnScript(const std::string& dir, const std::string& script,
 // yet). A group that is gone already is fine.
 void KillGroup(pid_t pgid);
 
+// SIGKILLs the process group of every instance an earlier server left running under `root`
+// (it crashed or was killed: its instances are unknown to a new provider, which could neither
+// adopt nor bill them): each process that leads its own group and whose working directory is
+// `<root>/local-*`. The working-directory check keeps a reused pid of an unrelated process
+// safe. Returns how many groups it killed. Linux (/proc); elsewhere none.
+int KillOrphanedInstances(const std::string& root);
+
 // True when child `pid` has exited: reaped now or earlier (also when it is not this process's
 // child, e.g. reaped by someone else). Never blocks.
 bool ReapIfExited(pid_t pid);

@@ -340,6 +340,8 @@ Result<std::unique_ptr<LocalProvider>> NewLocalProvider(LocalOptions options) {
     return Status::Internal("local provider: cannot create " + options.root_dir +
                             (error ? ": " + error.message() : ""));
   }
+  // A crashed server's instances still run: nobody can adopt them, so they stop here.
+  KillOrphanedInstances(options.root_dir);
   return std::unique_ptr<LocalProvider>(std::make_unique<LocalProviderImpl>(std::move(options)));
 }
 

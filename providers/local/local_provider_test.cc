@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -336,6 +337,35 @@ TEST_F(LocalProviderTest, DestructorKillsLiveInstances) {
   const pid_t pgid = GroupOf(LaunchScript("k1", "echo $$ > pid\nsleep 300 &\nsleep 300\n"));
   local_.reset();
   EXPECT_TRUE(WaitFor([&] { return GroupGone(pgid); }));
+}
+
+// A server that crashed leaves its instances running; the next provider on the same root
+// stops them (nobody could adopt them).
+TEST_F(LocalProviderTest, ANewProviderStopsTheInstancesACrashedOneLeft) {
+  const std::string root = dir_.Path("instances");
+  const pid_t crashed = ::fork();
+  ASSERT_GE(crashed, 0);
+  if (crashed == 0) {  // the "server": launch, then die without any destructor
+    LocalOptions options;
+    options.root_dir = root;
+    auto provider = NewLocalProvider(options);
+    if (!provider.ok()) ::_exit(1);
+    const std::vector<Offer> offers = (*provider)->ListOffers().value();
+    LaunchRequest r;
+    r.offer = offers.front();
+    r.idempotency_key = "orphan";
+    r.startup_script = "echo $$ > pid\nsleep 300 &\nsleep 300\n";
+    ::_exit((*provider)->Launch(r).ok() ? 0 : 2);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(crashed, &status, 0), crashed);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  const std::string pid_file = root + "/local-00000001/pid";
+  ASSERT_TRUE(WaitFor([&] { return ReadFile(pid_file).find('\n') != std::string::npos; }));
+  const pid_t orphan = static_cast<pid_t>(std::atoi(ReadFile(pid_file).c_str()));
+  ASSERT_EQ(::getpgid(orphan), orphan) << "the orphaned instance should still run";
+  Open();  // a new server's provider on the same root
+  EXPECT_TRUE(WaitFor([&] { return GroupGone(orphan); }));
 }
 
 TEST_F(LocalProviderTest, BadOptionsAreInvalidArgument) {

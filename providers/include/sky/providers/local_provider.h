@@ -21,7 +21,9 @@
 // spot instances, at an exponential random time (LocalOptions::preemptions_per_hour, seeded)
 // or when a place's spot availability (LocalOptions::spot_available, e.g. a recorded trace)
 // drops below its live spot instances, noticed by the next Launch, Describe or ListByTag. Instances
-// live in memory only: a new provider (a restarted server) knows none of the previous one's.
+// live in memory only: a new provider (a restarted server) knows none of the previous one's, and
+// SIGKILLs those still running under its root directory when it starts (the broker re-launches
+// what it expected, as after a preemption).
 // Terminated instances stay listed for the provider's lifetime. The destructor kills and reaps
 // every live instance.
 //
