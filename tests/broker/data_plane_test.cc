@@ -92,8 +92,8 @@ class DataPlaneTest : public ExecutorFixture {
   // The outputs of `stage`'s current attempt, written where its script would upload them.
   std::string StoreOutputs(const std::string& id, const std::string& stage,
                            const std::string& text) {
-    const std::string uri = broker::AttemptOutputUri("file://" + objects_.string(), id, stage,
-                                                     Stage(id, stage).attempt);
+    std::string uri = broker::AttemptOutputUri("file://" + objects_.string(), id, stage,
+                                               Stage(id, stage).attempt);
     const fs::path dir = uri.substr(std::string("file://").size());
     fs::create_directories(dir);
     std::ofstream(dir / "result.txt") << text;
@@ -108,7 +108,7 @@ class DataPlaneTest : public ExecutorFixture {
   }
   // Runs prep to success with stored outputs; returns the pipeline id.
   std::string RunPrep(const std::string& extra = "") {
-    const std::string id = Submit(DataSpec("s3://corpus-bucket/corpus.txt", extra));
+    std::string id = Submit(DataSpec("s3://corpus-bucket/corpus.txt", extra));
     RunUntilRunning(id, "prep");
     EXPECT_OK(Beat(id, "prep", Exit0(StoreOutputs(id, "prep", "shards"), 6)));
     RunFor(30);

@@ -210,7 +210,7 @@ class DataPlaneE2eTest : public E2eTest {
         std::chrono::milliseconds(100));
     const json& train = view["stages"][1];
     EXPECT_TRUE(ready(view)) << view.dump(2);
-    const std::string instance =
+    std::string instance =
         train["instance_id"].is_string() ? train["instance_id"].get<std::string>() : "";
     Reply r = Post("/v1/admin/local/instances/" + instance + "/preempt", "{}");
     EXPECT_EQ(r.code / 100, 2) << r.body;
