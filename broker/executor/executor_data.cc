@@ -15,6 +15,18 @@ namespace {
 // Tries of a delivery (copy and verification), as the startup script's uploads.
 constexpr int kDeliveryAttempts = 3;
 
+// A URI an instance reports must be where the broker told it to write: the broker acts on it
+// with its own credentials (restores, deliveries), so an instance must not name other data.
+Status CheckReportedUri(const std::string& uri, const std::string& expected, bool child_ok,
+                        const char* what) {
+  if (uri == expected || (child_ok && uri.rfind(expected + "/", 0) == 0 &&
+                          uri.find('/', expected.size() + 1) == std::string::npos)) {
+    return Status::Ok();
+  }
+  return Status::InvalidArgument(std::string(what) + " " + uri + " is not this attempt's (" +
+                                 expected + (child_ok ? "/<seq>" : "") + ")");
+}
+
 std::string Usd(double usd) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "$%.4f", usd);
@@ -33,6 +45,13 @@ Status Executor::Impl::ApplyDataReport(const PipelineRecord& record, const Stage
   std::optional<Offer> offer = FindOffer(stage.offer_id);
   const std::string here = offer ? offer->location_id() : "";
   SKY_ASSIGN_OR_RETURN(PipelineRun * run, RunFor(record));
+  if (!report.checkpoint_uri.empty()) {  // checked before anything of the report is written
+    std::optional<std::string> prefix = options_.data.storage.PrefixFor(here);
+    SKY_RETURN_IF_ERROR(CheckReportedUri(
+        report.checkpoint_uri,
+        AttemptCheckpointsUri(prefix.value_or(""), record.id, stage.name, stage.attempt), true,
+        "checkpoint_uri"));
+  }
   if (report.restore_failed) {
     SKY_RETURN_IF_ERROR(store_.SetStageCheckpoint(record.id, stage.name, 0, "", ""));
   }
@@ -57,6 +76,10 @@ Status Executor::Impl::StoreOutputs(const PipelineRecord& record, const Pipeline
   if (report.outputs_uri.empty()) {
     return Status::FailedPrecondition("the command exited 0 but its outputs were not stored");
   }
+  const std::string expected =
+      AttemptOutputUri(options_.data.storage.PrefixFor(offer->location_id()).value_or(""),
+                       record.id, stage.name, stage.attempt);
+  SKY_RETURN_IF_ERROR(CheckReportedUri(report.outputs_uri, expected, false, "outputs_uri"));
   SKY_RETURN_IF_ERROR(
       store_.SetStageOutput(record.id, stage.name, report.outputs_uri, offer->location_id()));
   auto delivery = run.spec.outputs.find(stage.name);

@@ -207,6 +207,30 @@ TEST_F(DataPlaneTest, ACompleteCheckpointIsWhatTheNextAttemptRestores) {
   EXPECT_NE(LastScript().find("SKY_RESUME_FROM='0.250000'"), std::string::npos);
 }
 
+// The broker acts on reported URIs with its own credentials: an instance may name only the
+// places the broker gave its attempt.
+TEST_F(DataPlaneTest, ReportedUrisOutsideTheAttemptsPlacesAreRefused) {
+  const std::string id = RunPrep();
+  RunUntilRunning(id, "train");
+  HeartbeatReport stolen;
+  stolen.checkpoint = 0.5;
+  stolen.checkpoint_seq = 1;
+  stolen.checkpoint_uri = "file:///etc";
+  stolen.transfers.push_back(TransferReport{"checkpoint", "1", "file:///etc", 1, 1});
+  const Status refused = Beat(id, "train", stolen);
+  EXPECT_TRUE(refused.IsInvalidArgument()) << refused.ToString();
+  EXPECT_NE(refused.message().find("checkpoint_uri file:///etc is not this attempt's"),
+            std::string::npos);
+  EXPECT_EQ(Stage(id, "train").checkpoint_uri, "");
+  EXPECT_EQ(executor().Get(id)->transfers.size(), 1u) << "nothing of the report was written";
+  const std::string other = "file://" + objects_.string() + "/" + id + "/prep/attempt-1/output";
+  ASSERT_OK(Beat(id, "train", Exit0(other, 6)));
+  EXPECT_EQ(Stage(id, "train").state, StageState::kFailed);
+  EXPECT_NE(EventLog(id).find("data: outputs_uri " + other + " is not this attempt's"),
+            std::string::npos)
+      << EventLog(id);
+}
+
 TEST_F(DataPlaneTest, ACheckpointThatCannotBeRestoredRestartsFromZeroAndSaysSo) {
   const std::string id = RunPrep();
   RunUntilRunning(id, "train");
