@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "broker/executor/script_run_test_util.h"
 #include "broker/executor/startup_script.h"
 #include "tests/support/http_call.h"
 #include "tests/support/status_matchers.h"
@@ -101,23 +102,14 @@ class ContainerRunTest : public ::testing::Test {
     return params;
   }
 
-  RunResult Run(const StartupScriptParams& base, const std::string& path) {
+  RunResult Run(const StartupScriptParams& params, const std::string& path) {
+    const test::ScriptRunResult run = test::RunStartupScriptForTest(
+        params, {ScriptedReply::Respond(200)}, {dir_, {{"PATH", path}, {"TMPDIR", dir_.string()}}});
     RunResult result;
-    auto server = TestHttpServer::Start({ScriptedReply::Respond(200)});
-    EXPECT_OK(server);
-    if (!server.ok()) return result;
-    StartupScriptParams params = base;
-    params.heartbeat_url = (*server)->Url("/heartbeat");
-    std::ofstream(dir_ / "script.sh") << RenderStartupScript(params);
-    const std::string shell = "PATH='" + path + "' TMPDIR='" + dir_.string() + "' bash '" +
-                              (dir_ / "script.sh").string() + "' >'" + (dir_ / "output").string() +
-                              "' 2>&1";
-    const int status = std::system(shell.c_str());
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.output = ReadFile(dir_ / "output");
-    const auto requests = (*server)->requests();
-    if (requests.empty()) return result;
-    result.final_report = json::parse(requests.back().body, nullptr, false);
+    result.exit_code = run.exit_code;
+    result.output = run.output;
+    if (run.requests.empty()) return result;
+    result.final_report = json::parse(run.requests.back().body, nullptr, false);
     std::stringstream tail(result.final_report.value("log_tail", ""));
     for (std::string line; std::getline(tail, line);) result.lines.push_back(line);
     return result;

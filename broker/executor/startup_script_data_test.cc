@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "broker/executor/script_run_test_util.h"
 #include "broker/executor/startup_script.h"
 #include "tests/support/http_call.h"
 #include "tests/support/status_matchers.h"
@@ -90,24 +91,20 @@ class StartupScriptDataTest : public ::testing::Test {
   ScriptRun Run(StartupScriptParams params,
                 std::vector<ScriptedReply> replies = {ScriptedReply::Respond(200)},
                 const std::string& credentials_path = "") {
+    const test::ScriptRunResult result = test::RunStartupScriptForTest(
+        std::move(params), std::move(replies),
+        {dir_,
+         {{"HOME", (dir_ / "home").string()}, {"TMPDIR", (dir_ / "tmp").string()}},
+         "/v1/pipelines/p1/stages/train/heartbeat",
+         credentials_path});
     ScriptRun run;
-    auto server = TestHttpServer::Start(std::move(replies));
-    EXPECT_OK(server);
-    if (!server.ok()) return run;
-    params.heartbeat_url = (*server)->Url("/v1/pipelines/p1/stages/train/heartbeat");
-    if (!credentials_path.empty()) params.data.credentials_url = (*server)->Url(credentials_path);
-    run.script = RenderStartupScript(params);
-    std::ofstream(dir_ / "script.sh") << run.script;
-    const std::string shell = "HOME='" + (dir_ / "home").string() + "' TMPDIR='" +
-                              (dir_ / "tmp").string() + "' bash '" + (dir_ / "script.sh").string() +
-                              "' >'" + (dir_ / "output").string() + "' 2>&1";
-    const int status = std::system(shell.c_str());
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.requests = (*server)->requests();
+    run.exit_code = result.exit_code;
+    run.script = result.script;
+    run.requests = result.requests;
     for (const auto& request : run.requests) {
       if (request.method == "POST") run.bodies.push_back(json::parse(request.body, nullptr, false));
     }
-    run.output = ReadFile(dir_ / "output");
+    run.output = result.output;
     if (run.bodies.empty()) run.bodies.push_back(json());
     return run;
   }

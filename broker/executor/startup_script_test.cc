@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "broker/executor/script_run_test_util.h"
 #include "tests/support/http_call.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
@@ -57,22 +58,15 @@ class StartupScriptTest : public ::testing::Test {
   // `replies` played by the server. The heartbeat URL is filled in.
   ScriptRun Run(StartupScriptParams params,
                 std::vector<ScriptedReply> replies = {ScriptedReply::Respond(200)}) {
+    const test::ScriptRunResult result = test::RunStartupScriptForTest(
+        std::move(params), std::move(replies), {dir_, {{"TMPDIR", dir_.string()}}, kPath});
     ScriptRun run;
-    auto server = TestHttpServer::Start(std::move(replies));
-    EXPECT_OK(server);
-    if (!server.ok()) return run;
-    params.heartbeat_url = (*server)->Url(kPath);
-    const std::filesystem::path script = dir_ / "script.sh";
-    std::ofstream(script) << RenderStartupScript(params);
-    const std::string shell = "TMPDIR='" + dir_.string() + "' bash '" + script.string() + "' >'" +
-                              (dir_ / "output").string() + "' 2>&1";
-    const int status = std::system(shell.c_str());
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.requests = (*server)->requests();
+    run.exit_code = result.exit_code;
+    run.requests = result.requests;
     for (const auto& request : run.requests) {
       run.bodies.push_back(json::parse(request.body, nullptr, false));
     }
-    run.output = ReadFile(dir_ / "output");
+    run.output = result.output;
     for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
       if (entry.is_directory()) run.log = ReadFile(entry.path() / "log");
     }
